@@ -1,0 +1,36 @@
+import { Worker, type Job } from 'bullmq';
+import { bootstrap, onShutdown } from '../src/runtime.ts';
+import { connectDatabase, disconnectDatabase } from '../src/db.ts';
+import { createQueueRedis } from '../src/redis.ts';
+import { bullPrefix, queueNames, systemQueue } from './queues.ts';
+import { upsertSchedules } from './schedulers.ts';
+import { processHeartbeat } from './processors/heartbeat.ts';
+
+/** The background worker: runs queued and scheduled jobs; closes gracefully on SIGTERM. */
+const { logger, connections } = await bootstrap('worker');
+const connection = createQueueRedis(connections.redisUrl);
+connection.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+void connectDatabase(connections.mongoUri, logger);
+
+const system = systemQueue(connection, connections.redisPrefix);
+await upsertSchedules(system);
+await processHeartbeat(connection, connections.redisPrefix);
+
+const worker = new Worker(
+  queueNames.system,
+  async (job: Job) => {
+    if (job.name === 'heartbeat') return processHeartbeat(connection, connections.redisPrefix);
+    throw new Error(`unknown system job ${job.name}`);
+  },
+  { connection, prefix: bullPrefix(connections.redisPrefix), concurrency: 1 },
+);
+worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, name: job?.name, err: err.message }, 'job failed'));
+worker.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
+logger.info('worker started');
+
+onShutdown(logger, async () => {
+  // Finish the job in hand, then release the connections.
+  await worker.close();
+  await system.close();
+  await Promise.allSettled([disconnectDatabase(), connection.quit()]);
+});

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Redis } from 'ioredis';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import './http/types.ts';
+import { securityHeaders } from './http/security.ts';
+import { detectLanguage, languageRoutes } from './http/language.ts';
+import { requireDependencies } from './http/dependencies.ts';
+import { errorHandler, notFoundHandler } from './http/errorHandler.ts';
+import { healthRoutes } from './ops/health.ts';
+import { sessionMiddleware } from './auth/session.ts';
+import { authenticate } from './auth/passport.ts';
+import { csrfGuard } from './auth/csrf.ts';
+import { signinLimiters, statusLimiter } from './auth/rateLimit.ts';
+import { sessionApiRoutes } from './auth/routes.ts';
+import { authPages } from './auth/pages.ts';
+import { institutionApiRoutes } from './institutions/routes.ts';
+import { institutionPages } from './institutions/pages.ts';
+import { userApiRoutes } from './users/routes.ts';
+import { userPages } from './users/pages.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { statusRoutes } from './status/routes.ts';
+import { homePages } from './web/pages.ts';
+
+export type AppDeps = { config: Config; redis: Redis; redisPrefix: string; sessionSecret: string; logger: Logger };
+
+const assetsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web', 'assets');
+
+/** Builds the Express app (no listen): API, pages and the public area. */
+export function buildApp(deps: AppDeps): Express {
+  const { config, redis, redisPrefix, logger } = deps;
+  const app = express();
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+
+  app.use(securityHeaders());
+  app.use(
+    pinoHttp({
+      logger,
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || (req.url ?? '').startsWith('/assets/') },
+      // Only the path: query strings may one day carry search terms about children.
+      serializers: {
+        req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(detectLanguage);
+  app.use('/assets', express.static(assetsDir, { maxAge: '1h', index: false }));
+  app.use(healthRoutes(redis));
+
+  app.use(requireDependencies(redis));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(authenticate([sessionMiddleware(redis, redisPrefix, deps.sessionSecret)]));
+  app.use(csrfGuard);
+
+  const signinLimits = signinLimiters(redis, redisPrefix, config.limits.signinPerIp, config.limits.signinPerAccount);
+  app.use(languageRoutes('auto'));
+  app.use(sessionApiRoutes(signinLimits));
+  app.use(authPages(signinLimits));
+  app.use(statusRoutes(statusLimiter(redis, redisPrefix, config.limits.statusPerIp)));
+  app.use(homePages(redis, redisPrefix));
+  app.use(institutionApiRoutes());
+  app.use(institutionPages());
+  app.use(userApiRoutes());
+  app.use(userPages());
+  app.use(auditRoutes());
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

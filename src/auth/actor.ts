@@ -1,0 +1,26 @@
+import type { Role } from './model.ts';
+
+/** Who is acting: a signed-in person, or the admin CLI. Services take it and never read req. */
+export type Actor = {
+  kind: 'user';
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  institutionId: string | null;
+  institutionCode: string | null;
+  language: 'lv' | 'ru' | 'en';
+  via: 'session' | 'token';
+};
+
+export type SystemActor = { kind: 'cli' } | { kind: 'anonymous' } | { kind: 'system'; name: string };
+
+export type AnyActor = Actor | SystemActor;
+
+declare global {
+  // Passport attaches the signed-in actor as req.user.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface User extends Actor {}
+  }
+}

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The repository root: embedded defaults (data, tools) live beside the code. */
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`)
+    .optional();
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  MONGODB_URI: optionalUrl(['mongodb:', 'mongodb+srv:']),
+  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  DATA_DIR: z.string().min(1).default(path.join(projectRoot, '.data')),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v) => (v === 'true' ? 1 : v === 'false' ? false : Number(v)))
+    .refine((v) => v === false || (Number.isInteger(v) && v >= 0), 'must be true, false or a hop count'),
+  PUBLIC_URL: optionalUrl(['http:', 'https:']),
+  SIGNIN_LIMIT_PER_IP: z.coerce.number().int().positive().default(30),
+  SIGNIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
+  STATUS_LIMIT_PER_IP: z.coerce.number().int().positive().default(20),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  mongodbUri: string | undefined;
+  redisUrl: string | undefined;
+  dataDir: string;
+  sessionSecret: string | undefined;
+  logLevel: string;
+  trustProxy: number | false;
+  publicUrl: string | undefined;
+  limits: { signinPerIp: number; signinPerAccount: number; statusPerIp: number };
+};
+
+/** Thrown when the environment is wrong; the message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once; a missing or malformed setting stops start-up naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    mongodbUri: e.MONGODB_URI,
+    redisUrl: e.REDIS_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    sessionSecret: e.SESSION_SECRET,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    publicUrl: e.PUBLIC_URL,
+    limits: {
+      signinPerIp: e.SIGNIN_LIMIT_PER_IP,
+      signinPerAccount: e.SIGNIN_LIMIT_PER_ACCOUNT,
+      statusPerIp: e.STATUS_LIMIT_PER_IP,
+    },
+  };
+}
+
+/** The environment for a child process of ours (the supervisor passes resolved connections on). */
+export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}

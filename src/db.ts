@@ -1,0 +1,53 @@
+import mongoose from 'mongoose';
+import type { Logger } from './logger.ts';
+
+// Fail fast instead of queueing queries while the database is away: the HTTP layer turns the
+// failure into a 503 and the driver reconnects by itself.
+mongoose.set('bufferCommands', false);
+mongoose.set('strictQuery', true);
+
+/**
+ * Connects the shared mongoose connection, retrying in the background until the database answers,
+ * so a process started while the database is down comes up and recovers by itself.
+ */
+export function connectDatabase(uri: string, logger: Logger): Promise<void> {
+  let attempt = 0;
+  const tryOnce = async (): Promise<void> => {
+    try {
+      await mongoose.connect(uri, { serverSelectionTimeoutMS: 3000, autoIndex: true, autoCreate: true });
+      logger.info({ db: mongoose.connection.name }, 'database connected');
+    } catch (err) {
+      attempt += 1;
+      logger.warn({ err: (err as Error).message, attempt }, 'database not reachable, retrying');
+      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
+      return tryOnce();
+    }
+  };
+  return tryOnce();
+}
+
+/** True while the driver holds a usable connection. */
+export function isDatabaseConnected(): boolean {
+  return mongoose.connection.readyState === mongoose.ConnectionStates.connected;
+}
+
+/** Answers whether the database responds to a ping within `timeoutMs`. */
+export async function pingDatabase(timeoutMs = 1500): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (!db || !isDatabaseConnected()) return false;
+  const timeout = new Promise<false>((r) => setTimeout(() => r(false), timeoutMs).unref());
+  const ping = db
+    .command({ ping: 1 })
+    .then(() => true)
+    .catch(() => false);
+  return Promise.race([ping, timeout]);
+}
+
+/** Builds every model's indexes; called at start-up so unique keys hold before the first write. */
+export async function syncIndexes(): Promise<void> {
+  for (const model of Object.values(mongoose.models)) await model.createIndexes();
+}
+
+export async function disconnectDatabase(): Promise<void> {
+  await mongoose.disconnect();
+}

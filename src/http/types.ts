@@ -1,0 +1,23 @@
+import type { Lang } from '../i18n/index.ts';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The reader's language (cookie `lang`, Latvian by default). */
+      lang: Lang;
+      /** How the request was authenticated, when it was. */
+      authVia?: 'session' | 'token';
+      /** Set by the CSRF guard on requests that carry a session. */
+      csrfToken?: (overwrite?: boolean) => string;
+    }
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    csrfToken?: string;
+  }
+}
+
+export {};

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { projectRoot } from '../config.ts';
+import { findFreePort, isAlive, isPortOpen, readNumberFile, stopProcess, waitForPort } from './processes.ts';
+
+/** A FerretDB that runs under DATA_DIR; `owned` says whether this process started it. */
+export type EmbeddedMongo = { uri: string; port: number; pid: number; owned: boolean; stop(): Promise<void> };
+
+export const ferretdbBinary = path.join(projectRoot, '.tools', 'ferretdb', 'bin', 'ferretdb');
+
+function files(dataDir: string) {
+  const dir = path.join(dataDir, 'ferretdb');
+  return { dir, sqlite: path.join(dir, 'sqlite'), state: path.join(dir, 'state'), port: path.join(dir, 'port'), pid: path.join(dir, 'pid'), log: path.join(dir, 'ferretdb.log') };
+}
+
+/** Builds FerretDB once (scripts/ferretdb/build skips when the pinned binary exists). */
+export function buildFerretDb(): void {
+  if (fs.existsSync(ferretdbBinary)) return;
+  const res = spawnSync(path.join(projectRoot, 'scripts', 'ferretdb', 'build'), { stdio: 'inherit' });
+  if (res.status !== 0) throw new Error('FerretDB could not be built (see the message above), or set MONGODB_URI.');
+}
+
+/**
+ * Returns the FerretDB serving DATA_DIR, starting it when none runs. The port is recorded under
+ * DATA_DIR so that the service, the worker and the CLI all find the same server.
+ */
+export async function ensureFerretDb(dataDir: string, dbName: string): Promise<EmbeddedMongo> {
+  const f = files(dataDir);
+  const uriFor = (port: number) => `mongodb://127.0.0.1:${port}/${dbName}`;
+  const port = readNumberFile(f.port);
+  const pid = readNumberFile(f.pid);
+  if (port && pid && isAlive(pid) && (await isPortOpen(port))) {
+    return { uri: uriFor(port), port, pid, owned: false, stop: async () => {} };
+  }
+
+  buildFerretDb();
+  fs.mkdirSync(f.sqlite, { recursive: true });
+  fs.mkdirSync(f.state, { recursive: true });
+  const newPort = await findFreePort();
+  const log = fs.openSync(f.log, 'a');
+  const child = spawn(
+    ferretdbBinary,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${f.sqlite}/`,
+      `--listen-addr=127.0.0.1:${newPort}`,
+      '--telemetry=disable',
+      `--state-dir=${f.state}`,
+      '--log-level=warn',
+      // No debug/metrics listener: it binds a fixed port, which would clash between instances.
+      '--debug-addr=-',
+    ],
+    // Detached into its own process group: a Ctrl-C in the terminal reaches our supervisor,
+    // which then stops FerretDB last, after the API and worker have closed their connections.
+    { detached: true, stdio: ['ignore', log, log] },
+  );
+  fs.closeSync(log);
+  child.unref();
+  const childPid = child.pid;
+  if (!childPid) throw new Error('FerretDB could not be started');
+  // Fail fast with the reason when FerretDB exits during start-up instead of waiting it out.
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`FerretDB exited with code ${code} during start-up; see ${f.log}`))),
+  );
+  await Promise.race([waitForPort(newPort, `FerretDB (log: ${f.log})`), exited]);
+  child.removeAllListeners('exit');
+  fs.writeFileSync(f.port, String(newPort));
+  fs.writeFileSync(f.pid, String(childPid));
+  return {
+    uri: uriFor(newPort),
+    port: newPort,
+    pid: childPid,
+    owned: true,
+    stop: async () => {
+      await stopProcess(childPid);
+      for (const file of [f.port, f.pid]) fs.rmSync(file, { force: true });
+    },
+  };
+}

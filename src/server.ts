@@ -1,0 +1,30 @@
+import http from 'node:http';
+import { bootstrap, onShutdown } from './runtime.ts';
+import { buildApp } from './app.ts';
+import { connectDatabase, disconnectDatabase, syncIndexes } from './db.ts';
+import { createRedis } from './redis.ts';
+import { resolveSessionSecret } from './infra/secrets.ts';
+
+/** The API and web pages. Listens at once; /readyz tells when the database and Redis answer. */
+const { config, logger, connections } = await bootstrap('api');
+const redis = createRedis(connections.redisUrl);
+redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+const app = buildApp({ config, redis, redisPrefix: connections.redisPrefix, sessionSecret: resolveSessionSecret(config.sessionSecret, config.dataDir), logger });
+const server = http.createServer(app);
+server.keepAliveTimeout = 65_000;
+
+server.listen(config.port, config.host, () => {
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  logger.info({ port }, 'api listening');
+});
+void connectDatabase(connections.mongoUri, logger).then(syncIndexes).catch((err) => logger.error({ err }, 'index sync failed'));
+
+onShutdown(logger, async () => {
+  // Stop taking new connections, let requests in flight finish, then close the clients.
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+  await Promise.allSettled([disconnectDatabase(), redis.quit()]);
+});

@@ -10,7 +10,7 @@ mongoose.set('strictQuery', true);
  * Connects the shared mongoose connection, retrying in the background until the database answers,
  * so a process started while the database is down comes up and recovers by itself.
  */
-export function connectDatabase(uri: string, logger: Logger): Promise<void> {
+export function connectDatabase(uri: string, logger: Logger, maxAttempts = Infinity): Promise<void> {
   let attempt = 0;
   const tryOnce = async (): Promise<void> => {
     try {
@@ -18,6 +18,7 @@ export function connectDatabase(uri: string, logger: Logger): Promise<void> {
       logger.info({ db: mongoose.connection.name }, 'database connected');
     } catch (err) {
       attempt += 1;
+      if (attempt >= maxAttempts) throw err;
       logger.warn({ err: (err as Error).message, attempt }, 'database not reachable, retrying');
       await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
       return tryOnce();

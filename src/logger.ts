@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, destination, type Logger } from 'pino';
 
 /**
  * Paths never written to logs: credentials, cookies and anything that may carry a child's
@@ -18,8 +18,10 @@ export const redactPaths = [
 ];
 
 /** Creates the process logger; `base` names the process (api, worker, cli). */
-export function createLogger(level: string, name: string): Logger {
-  return pino({ level, name, redact: { paths: redactPaths, censor: '[redacted]' } });
+export function createLogger(level: string, name: string, toStderr = false): Logger {
+  const options = { level, name, redact: { paths: redactPaths, censor: '[redacted]' } };
+  // The CLI prints its results on stdout (token:create's token on the last line), so its logs go to stderr.
+  return toStderr ? pino(options, destination(2)) : pino(options);
 }
 
 export type { Logger };

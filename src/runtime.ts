@@ -6,7 +6,7 @@ import { resolveConnections, type Connections } from './infra/connections.ts';
  * Start-up shared by the entry points (API, worker, CLI): parse the environment, make a logger,
  * resolve the database and Redis. A configuration error ends the process with the message alone.
  */
-export async function bootstrap(name: string, opts: { needRedis?: boolean } = {}): Promise<{ config: Config; logger: Logger; connections: Connections }> {
+export async function bootstrap(name: string, opts: { needRedis?: boolean; logToStderr?: boolean } = {}): Promise<{ config: Config; logger: Logger; connections: Connections }> {
   let config: Config;
   try {
     config = loadConfig();
@@ -17,7 +17,7 @@ export async function bootstrap(name: string, opts: { needRedis?: boolean } = {}
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel, name);
+  const logger = createLogger(opts.logToStderr ? 'warn' : config.logLevel, name, opts.logToStderr);
   try {
     const connections = await resolveConnections(config, opts);
     return { config, logger, connections };

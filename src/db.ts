@@ -14,7 +14,7 @@ export function connectDatabase(uri: string, logger: Logger, maxAttempts = Infin
   let attempt = 0;
   const tryOnce = async (): Promise<void> => {
     try {
-      await mongoose.connect(uri, { serverSelectionTimeoutMS: 3000, autoIndex: true, autoCreate: true });
+      await mongoose.connect(uri, { serverSelectionTimeoutMS: 3000, heartbeatFrequencyMS: 5000, autoIndex: true, autoCreate: true });
       logger.info({ db: mongoose.connection.name }, 'database connected');
     } catch (err) {
       attempt += 1;

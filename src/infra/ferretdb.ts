@@ -25,7 +25,7 @@ export function buildFerretDb(): void {
  * Returns the FerretDB serving DATA_DIR, starting it when none runs. The port is recorded under
  * DATA_DIR so that the service, the worker and the CLI all find the same server.
  */
-export async function ensureFerretDb(dataDir: string, dbName: string): Promise<EmbeddedMongo> {
+export async function ensureFerretDb(dataDir: string, dbName: string, preferredPort?: number): Promise<EmbeddedMongo> {
   const f = files(dataDir);
   const uriFor = (port: number) => `mongodb://127.0.0.1:${port}/${dbName}`;
   const port = readNumberFile(f.port);
@@ -37,7 +37,7 @@ export async function ensureFerretDb(dataDir: string, dbName: string): Promise<E
   buildFerretDb();
   fs.mkdirSync(f.sqlite, { recursive: true });
   fs.mkdirSync(f.state, { recursive: true });
-  const newPort = await findFreePort();
+  const newPort = preferredPort ?? (await findFreePort());
   const log = fs.openSync(f.log, 'a');
   const child = spawn(
     ferretdbBinary,

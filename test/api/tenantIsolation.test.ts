@@ -1,0 +1,120 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { stack, resetData } from '../support/stack.ts';
+import { listRoutes, type RouteEntry } from '../support/routes.ts';
+import { makeInstitution, makeToken, makeUser } from '../support/factories.ts';
+import { GroupModel, InstitutionModel } from '../../src/institutions/model.ts';
+import { UserModel } from '../../src/auth/model.ts';
+
+/**
+ * The tenant-isolation harness. It walks the real route table and calls every staff route as a
+ * principal of institution B with the ids of institution A. Each later issue adds its routes'
+ * parameters to `paramsFor` and its public routes to `publicRoutes`; a route this harness does
+ * not understand fails it, so no route can slip past unchecked.
+ */
+
+// Routes anyone may call. Everything else must carry an access marker (requireRole/requireStaff).
+const publicRoutes = new Set([
+  'GET /healthz',
+  'GET /readyz',
+  'GET /',
+  'GET /lang/:lang',
+  'GET /signin',
+  'POST /signin',
+  'POST /signout',
+  'POST /api/session',
+  'GET /status',
+  'POST /status',
+  'POST /api/status',
+]);
+
+// Staff routes without a target in the path: they answer B about B only (checked for A's data).
+const ownScopeRoutes = new Set(['GET /api/session', 'DELETE /api/session', 'GET /dashboard', 'GET /api/institutions']);
+
+type Fixture = { a: { code: string; name: string; principalEmail: string; principalId: string; groupName: string }; bToken: string; aToken: string; coordToken: string };
+
+function paramsFor(f: Fixture): Record<string, string> {
+  return { code: f.a.code, id: f.a.principalId };
+}
+
+function fill(path: string, params: Record<string, string>): string {
+  return path.replace(/:(\w+)/g, (_m, name: string) => {
+    const v = params[name];
+    if (v === undefined) throw new Error(`tenant harness: no value for :${name} in ${path}; add it to paramsFor`);
+    return encodeURIComponent(v);
+  });
+}
+
+function call(route: RouteEntry, url: string, token: string) {
+  const agent = request(stack().app);
+  const m = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete';
+  const req = agent[m](url).set('Authorization', `Bearer ${token}`);
+  return m === 'get' || m === 'delete' ? req : req.send({ name: 'changed', capacity: 999, active: false, code: 'X', type: 'school' });
+}
+
+describe('tenant isolation: every staff route as a principal of another institution', () => {
+  let f: Fixture;
+  let routes: RouteEntry[];
+
+  before(async () => {
+    await resetData();
+    const a = await makeInstitution({ type: 'kindergarten', base: true, name: 'Alpha kindergarten' });
+    const b = await makeInstitution({ type: 'school', name: 'Beta school' });
+    const pa = await makeUser('principal', a.code);
+    const pb = await makeUser('principal', b.code);
+    const coord = await makeUser('coordinator');
+    f = {
+      a: { code: a.code, name: 'Alpha kindergarten', principalEmail: pa.email, principalId: String(pa.user._id), groupName: a.group!.name },
+      aToken: await makeToken(pa.email),
+      bToken: await makeToken(pb.email),
+      coordToken: await makeToken(coord.email),
+    };
+    routes = listRoutes(stack().app);
+  });
+
+  it('finds the routes (the walk itself works)', () => {
+    const keys = routes.map((r) => `${r.method} ${r.path}`);
+    expect(keys).to.include.members(['GET /api/institutions/:code', 'GET /api/users', 'GET /audit', 'POST /api/session']);
+  });
+
+  it('every route is either public by name or guarded by a role marker', () => {
+    const unguarded = routes.filter((r) => !r.roles && !publicRoutes.has(`${r.method} ${r.path}`)).map((r) => `${r.method} ${r.path}`);
+    expect(unguarded, 'routes without requireRole/requireStaff').to.deep.equal([]);
+  });
+
+  it('answers 403 or 404 and never institution A data to principal B', async () => {
+    const secrets = [f.a.code, f.a.name, f.a.principalEmail, f.a.groupName];
+    const checked: string[] = [];
+    for (const route of routes) {
+      const key = `${route.method} ${route.path}`;
+      if (!route.roles) continue;
+      const url = fill(route.path, paramsFor(f));
+      const res = await call(route, url, f.bToken);
+      const text = res.text ?? '';
+      for (const s of secrets) expect(text, `${key} leaked ${s}`).not.to.include(s);
+      if (ownScopeRoutes.has(key)) expect(res.status, key).to.be.oneOf([200, 204]);
+      else expect(res.status, key).to.be.oneOf([403, 404]);
+      checked.push(key);
+    }
+    expect(checked.length).to.be.greaterThan(8);
+  });
+
+  it('left institution A untouched after all of B attempts', async () => {
+    const inst = await InstitutionModel.findOne({ code: f.a.code }).lean();
+    expect(inst?.name).to.equal(f.a.name);
+    const group = await GroupModel.findOne({ institution: inst!._id }).lean();
+    expect(group?.capacity).to.equal(10);
+    const user = await UserModel.findOne({ email: f.a.principalEmail }).lean();
+    expect(user?.active).to.equal(true);
+  });
+
+  it('the same parameterised routes do answer for those allowed (so the 404s above are real)', async () => {
+    for (const route of routes.filter((r) => r.roles && r.method === 'GET' && r.path.includes(':'))) {
+      const url = fill(route.path, paramsFor(f));
+      const token = route.roles!.includes('principal') ? f.aToken : f.coordToken;
+      const res = await call(route, url, token);
+      expect(res.status, `${route.method} ${route.path}`).to.equal(200);
+      expect(res.text).to.include(f.a.code);
+    }
+  });
+});

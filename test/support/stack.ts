@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
+import type { Express } from 'express';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { connectDatabase, syncIndexes } from '../../src/db.ts';
+import { createRedis, type Redis } from '../../src/redis.ts';
+import { ensureFerretDb } from '../../src/infra/ferretdb.ts';
+import { ensureRedis } from '../../src/infra/redisServer.ts';
+import { redisPrefixFor } from '../../src/infra/connections.ts';
+import { buildApp } from '../../src/app.ts';
+import '../../src/http/types.ts';
+
+/**
+ * The real local stack for one test run: its own FerretDB (SQLite under a temporary DATA_DIR) or
+ * MONGODB_URI's server, Redis at REDIS_URL or 127.0.0.1:6379 (else a redis-server of its own),
+ * a database and Redis prefix of its own, all removed afterwards.
+ */
+export type Stack = {
+  dataDir: string;
+  dbName: string;
+  mongoUri: string;
+  redisUrl: string;
+  redisPrefix: string;
+  redis: Redis;
+  config: Config;
+  app: Express;
+  stop(): Promise<void>;
+};
+
+let current: Stack | undefined;
+
+/** The stack started by the root hooks. */
+export function stack(): Stack {
+  if (!current) throw new Error('test stack not started (is test/support/hooks.ts in the mocha config?)');
+  return current;
+}
+
+/** Test configuration: the real parser, with low limits so limit tests stay short. */
+export function testConfig(dataDir: string, extra: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
+    SIGNIN_LIMIT_PER_IP: '1000',
+    SIGNIN_LIMIT_PER_ACCOUNT: '5',
+    STATUS_LIMIT_PER_IP: '5',
+    ...extra,
+  });
+}
+
+/** Builds another app instance on the run's database (e.g. with a different Redis). */
+export function buildTestApp(redis: Redis, redisPrefix: string, config: Config): Express {
+  return buildApp({ config, redis, redisPrefix, sessionSecret: config.sessionSecret!, logger: createLogger('silent', 'test') });
+}
+
+export async function startStack(env: NodeJS.ProcessEnv = process.env): Promise<Stack> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edu-test-'));
+  const dbName = `test_${randomBytes(4).toString('hex')}`;
+  const stops: Array<() => Promise<void>> = [];
+
+  let mongoUri: string;
+  if (env.MONGODB_URI) {
+    const u = new URL(env.MONGODB_URI);
+    u.pathname = '/' + dbName;
+    mongoUri = u.toString();
+  } else {
+    const m = await ensureFerretDb(dataDir, dbName);
+    stops.push(m.stop);
+    mongoUri = m.uri;
+  }
+  let redisUrl = env.REDIS_URL;
+  if (!redisUrl) {
+    const r = await ensureRedis(dataDir);
+    if (r.owned) stops.push(r.stop);
+    redisUrl = r.url;
+  }
+
+  const redisPrefix = redisPrefixFor(dbName);
+  const logger = createLogger('silent', 'test');
+  await connectDatabase(mongoUri, logger, 5);
+  await syncIndexes();
+  const redis = createRedis(redisUrl);
+  await new Promise<void>((resolve, reject) => {
+    if (redis.status === 'ready') return resolve();
+    redis.once('ready', () => resolve());
+    redis.once('error', reject);
+  });
+  const config = testConfig(dataDir);
+  const app = buildTestApp(redis, redisPrefix, config);
+
+  current = {
+    dataDir,
+    dbName,
+    mongoUri,
+    redisUrl,
+    redisPrefix,
+    redis,
+    config,
+    app,
+    async stop() {
+      await mongoose.connection.dropDatabase().catch(() => {});
+      await mongoose.disconnect();
+      await deleteKeys(redis, redisPrefix);
+      redis.disconnect();
+      for (const stop of stops.reverse()) await stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      current = undefined;
+    },
+  };
+  return current;
+}
+
+/** Deletes every Redis key under the run's prefix. */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+/** Empties every collection and the run's Redis keys between tests. */
+export async function resetData(): Promise<void> {
+  const s = stack();
+  const db = mongoose.connection.db;
+  if (db) for (const c of await db.collections()) await c.deleteMany({});
+  await deleteKeys(s.redis, s.redisPrefix);
+}

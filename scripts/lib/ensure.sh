@@ -33,3 +33,16 @@ ensure_redis_available() {
   echo "Redis is needed: set REDIS_URL, run Redis on 127.0.0.1:6379, or install redis-server (Debian: apt-get install redis-server)." >&2
   exit 1
 }
+
+# Browser tests drive Debian's Chromium (never a test tool's own browser download).
+ensure_chromium() {
+  if [ -n "${CHROMIUM_PATH:-}" ] && [ -x "${CHROMIUM_PATH}" ]; then return 0; fi
+  if [ -x /usr/bin/chromium ]; then return 0; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Chromium for the browser tests (apt-get install chromium)..." >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+    return 0
+  fi
+  echo "The browser tests need Chromium: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH." >&2
+  exit 1
+}

@@ -55,7 +55,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(requireDependencies(redis));
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.use(authenticate([sessionMiddleware(redis, redisPrefix, deps.sessionSecret)]));
+  app.use(authenticate(sessionMiddleware(redis, redisPrefix, deps.sessionSecret)));
   app.use(csrfGuard);
 
   const signinLimits = signinLimiters(redis, redisPrefix, config.limits.signinPerIp, config.limits.signinPerAccount);

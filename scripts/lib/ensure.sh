@@ -9,8 +9,10 @@ ensure_node_modules() {
     exit 1
   fi
   if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "Installing dependencies (npm ci)..." >&2
-    npm ci --no-audit --no-fund --loglevel=error >&2
+    echo "Installing dependencies (npm install, at the versions in package-lock.json)..." >&2
+    # Not `npm ci`: npm leaves other platforms' optional packages out of the lock file it writes
+    # and then ci refuses that same lock file. `npm install` keeps the locked versions.
+    npm install --no-audit --no-fund --loglevel=error >&2
   fi
   if ! node_modules/.bin/node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 24 ? 0 : 1)'; then
     echo "node_modules/.bin/node is not Node 24: remove node_modules and run again." >&2

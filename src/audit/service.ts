@@ -28,7 +28,7 @@ export async function recordAudit(input: AuditInput): Promise<void> {
   });
 }
 
-export type AuditQuery = { actor?: string; action?: string; institution?: string; from?: Date; to?: Date; limit: number; before?: Date };
+export type AuditQuery = { actor?: string; action?: string; institution?: string; from?: Date; to?: Date; limit: number };
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -43,7 +43,6 @@ export async function searchAudit(_actor: Actor, q: AuditQuery) {
   const at: Record<string, Date> = {};
   if (q.from) at.$gte = q.from;
   if (q.to) at.$lt = q.to;
-  if (q.before) at.$lt = q.before < (at.$lt ?? q.before) ? q.before : at.$lt ?? q.before;
   if (Object.keys(at).length) filter.at = at;
   const rows = await AuditEventModel.find(filter).sort({ at: -1, _id: -1 }).limit(q.limit).lean();
   return rows.map((r) => ({

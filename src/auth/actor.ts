@@ -19,7 +19,6 @@ export type AnyActor = Actor | SystemActor;
 
 declare global {
   // Passport attaches the signed-in actor as req.user.
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface User extends Actor {}
   }

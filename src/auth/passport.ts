@@ -26,36 +26,41 @@ passport.deserializeUser((id: string, done) => {
 
 export { passport };
 
+/** Runs `middleware` only for requests without an Authorization header (cookie sessions). */
+export function unlessBearer(middleware: RequestHandler): RequestHandler {
+  return (req, res, next) => (req.headers.authorization ? next() : middleware(req, res, next));
+}
+
 /**
- * Authenticates a request: `Authorization: Bearer TOKEN` for scripts (no session, no CSRF), or
- * the session cookie. A request that presents a bad token is refused; it never falls back to a cookie.
+ * `Authorization: Bearer TOKEN` for scripts: no session and no CSRF. A request that presents a bad
+ * token is refused; it never falls back to a cookie that came with it.
  */
-export function authenticate(sessionChain: RequestHandler[]): RequestHandler {
-  const [first, ...rest] = [...sessionChain, passport.initialize(), passport.session()];
-  const runChain: RequestHandler = (req, res, next) => {
-    const chain = [first!, ...rest];
-    const step = (i: number): void => {
-      if (i >= chain.length) return next();
-      chain[i]!(req, res, (err?: unknown) => (err ? next(err) : step(i + 1)));
-    };
-    step(0);
-  };
-  return (req, res, next) => {
-    const header = req.headers.authorization;
-    if (!header) {
-      runChain(req, res, (err?: unknown) => {
-        if (!err && req.user) req.authVia = 'session';
-        next(err);
-      });
-      return;
-    }
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) return next(new Unauthenticated('invalid_token'));
-    actorForToken(match[1]!).then((actor) => {
-      if (!actor) return next(new Unauthenticated('invalid_token'));
-      req.user = actor;
-      req.authVia = 'token';
+export const bearerAuth: RequestHandler = (req, _res, next) => {
+  const header = req.headers.authorization;
+  if (!header) return next();
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) return next(new Unauthenticated('invalid_token'));
+  actorForToken(match[1]!).then((actor) => {
+    if (!actor) return next(new Unauthenticated('invalid_token'));
+    req.user = actor;
+    req.authVia = 'token';
+    next();
+  }, next);
+};
+
+/**
+ * Authentication for every request: a bearer token, or else the session cookie (express-session
+ * in Redis, then passport restoring the actor from it).
+ */
+export function authenticate(session: RequestHandler): RequestHandler[] {
+  return [
+    bearerAuth,
+    unlessBearer(session),
+    unlessBearer(passport.initialize()),
+    unlessBearer(passport.session()),
+    (req, _res, next) => {
+      if (req.user && !req.authVia) req.authVia = 'session';
       next();
-    }, next);
-  };
+    },
+  ];
 }

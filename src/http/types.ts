@@ -1,7 +1,6 @@
 import type { Lang } from '../i18n/index.ts';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /** The reader's language (cookie `lang`, Latvian by default). */

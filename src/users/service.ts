@@ -81,6 +81,11 @@ export async function listUsers() {
   }));
 }
 
+/** How many staff accounts there are. */
+export async function countUsers(): Promise<number> {
+  return UserModel.countDocuments({});
+}
+
 /** Activates or deactivates an account (a deactivated one cannot sign in or use its tokens). */
 export async function setUserActive(actor: Actor, userId: string, active: boolean, ip: string | null): Promise<void> {
   const user = await UserModel.findByIdAndUpdate(userId, { $set: { active } }, { new: true });

@@ -7,7 +7,7 @@ import { translator } from '../i18n/index.ts';
 import { formatTime } from './format.ts';
 import { readHeartbeat } from '../ops/heartbeat.ts';
 import { listInstitutions } from '../institutions/service.ts';
-import { listUsers } from '../users/service.ts';
+import { countUsers } from '../users/service.ts';
 
 /** The public start page and the staff overview. */
 export function homePages(redis: Redis, prefix: string): Router {
@@ -31,14 +31,14 @@ export function homePages(redis: Redis, prefix: string): Router {
     const institutions = await listInstitutions(actor);
     let body;
     if (actor.role === 'coordinator') {
-      const [users, beat] = await Promise.all([listUsers(), readHeartbeat(redis, prefix)]);
+      const [users, beat] = await Promise.all([countUsers(), readHeartbeat(redis, prefix)]);
       const tile = (label: string, value: number, href: string) => html`<a class="tile" href="${href}"><span class="value">${value}</span><span class="label">${label}</span></a>`;
       body = html`<p>${t('dashboard.welcome', { name: actor.name || actor.email })}</p>
 <div class="tiles">
   ${tile(t('dashboard.schools'), institutions.filter((i) => i.type === 'school').length, '/institutions')}
   ${tile(t('dashboard.kindergartens'), institutions.filter((i) => i.type === 'kindergarten').length, '/institutions')}
   ${tile(t('dashboard.baseToday'), institutions.filter((i) => i.baseToday).length, '/institutions')}
-  ${tile(t('dashboard.users'), users.length, '/users')}
+  ${tile(t('dashboard.users'), users, '/users')}
 </div>
 <p class="worker ${beat ? 'ok' : 'warn'}"><strong>${t('dashboard.worker')}:</strong> ${beat ? t('dashboard.workerSeen', { time: formatTime(beat, ctx.lang) }) : t('dashboard.workerMissing')}</p>`;
     } else {

@@ -3,11 +3,13 @@ import { bootstrap, onShutdown } from '../src/runtime.ts';
 import { connectDatabase, disconnectDatabase } from '../src/db.ts';
 import { createQueueRedis } from '../src/redis.ts';
 import { bullPrefix, queueNames, systemQueue } from './queues.ts';
+import { importProcessor } from './processors/importSpreadsheet.ts';
+import { resolvePersonalCodeKey } from '../src/infra/secrets.ts';
 import { upsertSchedules } from './schedulers.ts';
 import { processHeartbeat } from './processors/heartbeat.ts';
 
 /** The background worker: runs queued and scheduled jobs; closes gracefully on SIGTERM. */
-const { logger, connections } = await bootstrap('worker');
+const { config, logger, connections } = await bootstrap('worker');
 const connection = createQueueRedis(connections.redisUrl);
 connection.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
 void connectDatabase(connections.mongoUri, logger);
@@ -24,13 +26,22 @@ const worker = new Worker(
   },
   { connection, prefix: bullPrefix(connections.redisPrefix), concurrency: 1 },
 );
-worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, name: job?.name, err: err.message }, 'job failed'));
-worker.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
+// Parsing is streamed and yields between rows, so one import at a time per worker keeps lock
+// renewal responsive; more throughput comes from more worker processes.
+const imports = new Worker(queueNames.imports, importProcessor({ redis: connection, prefix: connections.redisPrefix, key: resolvePersonalCodeKey(config.personalCodeKey, config.dataDir), maxRows: config.imports.maxRows }), {
+  connection,
+  prefix: bullPrefix(connections.redisPrefix),
+  concurrency: 1,
+});
+for (const w of [worker, imports]) {
+  w.on('failed', (job, err) => logger.warn({ jobId: job?.id, name: job?.name, err: err.message }, 'job failed'));
+  w.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
+}
 logger.info('worker started');
 
 onShutdown(logger, async () => {
   // Finish the job in hand, then release the connections.
-  await worker.close();
+  await Promise.all([worker.close(), imports.close()]);
   await system.close();
   await Promise.allSettled([disconnectDatabase(), connection.quit()]);
 });

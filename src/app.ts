@@ -24,8 +24,11 @@ import { userPages } from './users/pages.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { statusRoutes } from './status/routes.ts';
 import { homePages } from './web/pages.ts';
+import { importApiRoutes } from './imports/routes.ts';
+import { importPages } from './imports/pages.ts';
+import type { ImportQueue } from './imports/jobs.ts';
 
-export type AppDeps = { config: Config; redis: Redis; redisPrefix: string; sessionSecret: string; logger: Logger };
+export type AppDeps = { config: Config; redis: Redis; redisPrefix: string; sessionSecret: string; logger: Logger; importQueue: ImportQueue };
 
 const assetsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web', 'assets');
 
@@ -69,6 +72,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use(userApiRoutes());
   app.use(userPages());
   app.use(auditRoutes());
+  app.use(importApiRoutes(deps.importQueue, config.imports.maxBytes));
+  app.use(importPages(deps.importQueue, config.imports.maxBytes));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -37,6 +37,9 @@ const EnvSchema = z.object({
   SIGNIN_LIMIT_PER_IP: z.coerce.number().int().positive().default(30),
   SIGNIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
   STATUS_LIMIT_PER_IP: z.coerce.number().int().positive().default(20),
+  PERSONAL_CODE_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  IMPORT_MAX_ROWS: z.coerce.number().int().positive().default(200_000),
 });
 
 export type Config = {
@@ -51,6 +54,8 @@ export type Config = {
   trustProxy: number | false;
   publicUrl: string | undefined;
   limits: { signinPerIp: number; signinPerAccount: number; statusPerIp: number };
+  personalCodeKey: string | undefined;
+  imports: { maxBytes: number; maxRows: number };
 };
 
 /** Thrown when the environment is wrong; the message names every bad variable. */
@@ -69,8 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   // Several API processes must sign cookies alike; a secret kept in one machine's DATA_DIR cannot be that.
-  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required when NODE_ENV=production');
+  for (const name of ['SESSION_SECRET', 'PERSONAL_CODE_KEY'] as const) {
+    if (e.NODE_ENV === 'production' && !e[name]) throw new ConfigError(`Invalid configuration:\n  ${name}: required when NODE_ENV=production`);
   }
   return {
     env: e.NODE_ENV,
@@ -88,6 +93,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signinPerAccount: e.SIGNIN_LIMIT_PER_ACCOUNT,
       statusPerIp: e.STATUS_LIMIT_PER_IP,
     },
+    personalCodeKey: e.PERSONAL_CODE_KEY,
+    imports: { maxBytes: e.IMPORT_MAX_BYTES, maxRows: e.IMPORT_MAX_ROWS },
   };
 }
 

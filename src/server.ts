@@ -4,12 +4,16 @@ import { buildApp } from './app.ts';
 import { connectDatabase, disconnectDatabase, syncIndexes } from './db.ts';
 import { createRedis } from './redis.ts';
 import { resolveSessionSecret } from './infra/secrets.ts';
+import { enqueueImport, importsQueue } from '../jobs/queues.ts';
 
 /** The API and web pages. Listens at once; /readyz tells when the database and Redis answer. */
 const { config, logger, connections } = await bootstrap('api');
 const redis = createRedis(connections.redisUrl);
 redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
-const app = buildApp({ config, redis, redisPrefix: connections.redisPrefix, sessionSecret: resolveSessionSecret(config.sessionSecret, config.dataDir), logger });
+// The entry point wires the HTTP side to the queue; src/ itself never imports jobs/.
+const queue = importsQueue(redis, connections.redisPrefix);
+const importQueue = { enqueueImport: (id: string) => enqueueImport(queue, id) };
+const app = buildApp({ config, redis, redisPrefix: connections.redisPrefix, sessionSecret: resolveSessionSecret(config.sessionSecret, config.dataDir), logger, importQueue });
 const server = http.createServer(app);
 server.keepAliveTimeout = 65_000;
 
@@ -26,5 +30,6 @@ onShutdown(logger, async () => {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+  await queue.close();
   await Promise.allSettled([disconnectDatabase(), redis.quit()]);
 });

@@ -15,7 +15,10 @@ const { csrfSynchronisedProtection } = csrfSync({
     const header = req.headers['x-csrf-token'];
     if (typeof header === 'string') return header;
     const field = (req.body as { _csrf?: unknown } | undefined)?._csrf;
-    return typeof field === 'string' ? field : undefined;
+    if (typeof field === 'string') return field;
+    // Multipart uploads are parsed after this check, so their forms carry the token in the URL.
+    const query = req.query._csrf;
+    return typeof query === 'string' ? query : undefined;
   },
   skipCsrfProtection: (req) => req.authVia === 'token' || (req.method === 'POST' && jsonExempt.has(req.path) && !!req.is('application/json')),
 });

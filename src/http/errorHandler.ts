@@ -52,7 +52,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (appErr.status === 503) logger.warn({ url: req.originalUrl, cause: (err as Error)?.message }, 'dependency unavailable');
     if (res.headersSent) return;
     const t = translator(req.lang ?? 'lv');
-    const message = t(`errors.${appErr.code}`, { defaultValue: t(appErr.status >= 500 ? 'errors.internal' : 'errors.invalid_input') });
+    const message = t(`errors.${appErr.code}`, { ...(appErr.details ?? {}), defaultValue: t(appErr.status >= 500 ? 'errors.internal' : 'errors.invalid_input') });
     if (appErr.status === 503) res.set('Retry-After', '5');
     if (appErr.status === 401 && !wantsJson(req) && req.method === 'GET') {
       // People who open a staff page signed out go to the sign-in form and come back afterwards.

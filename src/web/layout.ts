@@ -20,6 +20,7 @@ function navItems(ctx: PageContext): Array<{ href: string; key: string }> {
     return [
       { href: '/dashboard', key: 'nav.dashboard' },
       { href: '/institutions', key: 'nav.institutions' },
+      { href: '/imports', key: 'nav.imports' },
       { href: '/users', key: 'nav.users' },
       { href: '/audit', key: 'nav.audit' },
     ];
@@ -27,6 +28,7 @@ function navItems(ctx: PageContext): Array<{ href: string; key: string }> {
   return [
     { href: '/dashboard', key: 'nav.dashboard' },
     { href: `/institutions/${encodeURIComponent(ctx.actor.institutionCode ?? '')}`, key: 'nav.myInstitution' },
+    { href: '/imports', key: 'nav.imports' },
   ];
 }
 

@@ -12,7 +12,9 @@ import { ensureFerretDb } from '../../src/infra/ferretdb.ts';
 import { ensureRedis } from '../../src/infra/redisServer.ts';
 import { redisPrefixFor } from '../../src/infra/connections.ts';
 import { buildApp } from '../../src/app.ts';
+import type { ImportQueue } from '../../src/imports/jobs.ts';
 import '../../src/http/types.ts';
+import { startImportJobs } from './jobs.ts';
 
 /**
  * The real local stack for one test run: its own FerretDB (SQLite under a temporary DATA_DIR) or
@@ -28,6 +30,7 @@ export type Stack = {
   redis: Redis;
   config: Config;
   app: Express;
+  jobs: ReturnType<typeof startImportJobs>;
   stop(): Promise<void>;
 };
 
@@ -49,13 +52,14 @@ export function testConfig(dataDir: string, extra: Record<string, string> = {}):
     SIGNIN_LIMIT_PER_IP: '1000',
     SIGNIN_LIMIT_PER_ACCOUNT: '5',
     STATUS_LIMIT_PER_IP: '5',
+    IMPORT_MAX_BYTES: String(3 * 1024 * 1024),
     ...extra,
   });
 }
 
 /** Builds another app instance on the run's database (e.g. with a different Redis). */
-export function buildTestApp(redis: Redis, redisPrefix: string, config: Config): Express {
-  return buildApp({ config, redis, redisPrefix, sessionSecret: config.sessionSecret!, logger: createLogger('silent', 'test') });
+export function buildTestApp(redis: Redis, redisPrefix: string, config: Config, importQueue: ImportQueue = { enqueueImport: async () => {} }): Express {
+  return buildApp({ config, redis, redisPrefix, sessionSecret: config.sessionSecret!, logger: createLogger('silent', 'test'), importQueue });
 }
 
 export async function startStack(env: NodeJS.ProcessEnv = process.env): Promise<Stack> {
@@ -91,7 +95,8 @@ export async function startStack(env: NodeJS.ProcessEnv = process.env): Promise<
     redis.once('error', reject);
   });
   const config = testConfig(dataDir);
-  const app = buildTestApp(redis, redisPrefix, config);
+  const jobs = startImportJobs(redisUrl, redisPrefix);
+  const app = buildTestApp(redis, redisPrefix, config, jobs.importQueue);
 
   current = {
     dataDir,
@@ -102,7 +107,9 @@ export async function startStack(env: NodeJS.ProcessEnv = process.env): Promise<
     redis,
     config,
     app,
+    jobs,
     async stop() {
+      await jobs.stop();
       await mongoose.connection.dropDatabase().catch(() => {});
       await mongoose.disconnect();
       await deleteKeys(redis, redisPrefix);

@@ -34,9 +34,10 @@ describe('configuration from the environment', () => {
     });
   }
 
-  it('requires SESSION_SECRET in production', () => {
+  it('requires SESSION_SECRET and PERSONAL_CODE_KEY in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /SESSION_SECRET: required/);
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32) }).env).to.equal('production');
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32) })).to.throw(ConfigError, /PERSONAL_CODE_KEY: required/);
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32), PERSONAL_CODE_KEY: 'k'.repeat(32) }).env).to.equal('production');
   });
 
   it('treats an empty variable as unset', () => {

@@ -1,0 +1,146 @@
+/**
+ * Reading a .csv as Latvian schools save them: Excel writes UTF-8 (with a BOM) for "CSV UTF-8" and
+ * the Windows code page, 1257 (Baltic), for plain "CSV"; the delimiter is `;` under Latvian regional
+ * settings and `,` elsewhere.
+ */
+
+const bom = [0xef, 0xbb, 0xbf];
+
+/** Decodes CSV bytes: UTF-8 (BOM stripped) when valid, otherwise Windows-1257. */
+export function decodeCsv(bytes: Buffer): { text: string; encoding: 'utf-8' | 'windows-1257' } {
+  const body = bytes[0] === bom[0] && bytes[1] === bom[1] && bytes[2] === bom[2] ? bytes.subarray(3) : bytes;
+  try {
+    // ignoreBOM: the BOM is already gone; a second one would be content, not a marker.
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body), encoding: 'utf-8' };
+  } catch {
+    // Any byte sequence decodes in a single-byte code page, so this cannot fail. Text in 1257 is
+    // practically never valid UTF-8 by accident: a Latvian letter (0xC0-0xFE) would have to be
+    // followed by one to three bytes in 0x80-0xBF, which are punctuation and symbols there.
+    return { text: new TextDecoder('windows-1257', { ignoreBOM: true }).decode(body), encoding: 'windows-1257' };
+  }
+}
+
+const candidates = [';', '\t', ','] as const;
+// Enough records to outvote a title line above the header, few enough to stay cheap.
+const delimiterSampleRecords = 10;
+const delimiterSampleChars = 1024 * 1024;
+// Excel's last column is XFD; like Excel opening such a file, fields beyond it are dropped, which
+// also bounds the array a single line of delimiters could make.
+const maxColumns = 16_384;
+
+/**
+ * Parses CSV text (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes; CRLF, LF or
+ * CR line ends) and yields rows shaped like exceljs `row.values`: index 0 unused, then one string
+ * per field. `rowNumber` is the row Excel shows when it opens the file: every record counts one,
+ * blank lines included, and a line break inside quotes stays within its row. Rows whose fields are
+ * all empty (blank lines, `;;;`) are not yielded, as exceljs yields no empty rows either.
+ */
+export function* parseCsv(text: string): Generator<{ rowNumber: number; values: unknown[] }> {
+  const delimiter = detectDelimiter(text);
+  let rowNumber = 0;
+  for (const fields of records(text, delimiter)) {
+    rowNumber++;
+    if (fields.every((f) => f === '')) continue;
+    const values: unknown[] = [undefined];
+    for (const f of fields) values.push(f);
+    yield { rowNumber, values };
+  }
+}
+
+/**
+ * The delimiter is the candidate seen most often outside quotes in the first non-empty records,
+ * summed so a title line ("Rīga, 2020") cannot decide alone. Ties go to `;` (Latvian Excel), then
+ * tab (never part of a cell's text), then `,`. With none at all the file has one column and the
+ * choice does not matter; `;` is taken.
+ */
+function detectDelimiter(text: string): string {
+  const counts = [0, 0, 0];
+  const codes = candidates.map((c) => c.charCodeAt(0));
+  let records = 0;
+  let nonBlank = false;
+  let atFieldStart = true;
+  const end = Math.min(text.length, delimiterSampleChars);
+  for (let i = 0; i < end && records < delimiterSampleRecords; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 && atFieldStart) {
+      // As in the parser, a quote opens a quoted field only at its start; any candidate counts as a
+      // field boundary here since the delimiter is not known yet.
+      nonBlank = true;
+      for (i++; i < end; i++) {
+        if (text.charCodeAt(i) !== 0x22) continue;
+        if (text.charCodeAt(i + 1) === 0x22) i++;
+        else break;
+      }
+      atFieldStart = false;
+      continue;
+    }
+    if (c === 0x0a || c === 0x0d) {
+      if (nonBlank) records++;
+      nonBlank = false;
+      atFieldStart = true;
+      continue;
+    }
+    const k = codes.indexOf(c);
+    if (k >= 0) {
+      counts[k]!++;
+      nonBlank = true;
+      atFieldStart = true;
+      continue;
+    }
+    if (c !== 0x20) nonBlank = true;
+    atFieldStart = false;
+  }
+  let best = 0;
+  for (let k = 1; k < candidates.length; k++) if (counts[k]! > counts[best]!) best = k;
+  return counts[best]! > 0 ? candidates[best]! : ';';
+}
+
+/** Records split into fields. */
+function* records(text: string, delimiter: string): Generator<string[]> {
+  const n = text.length;
+  const d = delimiter.charCodeAt(0);
+  let i = 0;
+  while (i < n) {
+    const fields: string[] = [];
+    for (;;) {
+      let field = '';
+      if (text.charCodeAt(i) === 0x22) {
+        // Quoted field: runs to the next lone quote; "" inside stands for one quote.
+        i++;
+        for (;;) {
+          const q = text.indexOf('"', i);
+          if (q < 0) {
+            // Unterminated: the rest of the file is this field, as Excel reads it.
+            field += text.slice(i);
+            i = n;
+            break;
+          }
+          field += text.slice(i, q);
+          if (text.charCodeAt(q + 1) === 0x22) {
+            field += '"';
+            i = q + 2;
+          } else {
+            i = q + 1;
+            break;
+          }
+        }
+      }
+      // Unquoted text, or whatever follows a closing quote before the delimiter (`"a"b` is `ab`, as in Excel).
+      const from = i;
+      while (i < n) {
+        const c = text.charCodeAt(i);
+        if (c === d || c === 0x0a || c === 0x0d) break;
+        i++;
+      }
+      field += text.slice(from, i);
+      if (fields.length < maxColumns) fields.push(field);
+      if (i < n && text.charCodeAt(i) === d) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    if (i < n) i += text.charCodeAt(i) === 0x0d && text.charCodeAt(i + 1) === 0x0a ? 2 : 1;
+    yield fields;
+  }
+}

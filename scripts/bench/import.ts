@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { spawn } from 'node:child_process';
+import ExcelJS from 'exceljs';
+import { projectRoot } from '../../src/config.ts';
+import { findFreePort } from '../../src/infra/processes.ts';
+import { ensureFerretDb } from '../../src/infra/ferretdb.ts';
+import { ensureRedis } from '../../src/infra/redisServer.ts';
+
+/**
+ * Generates a device-needs workbook of N rows (valid personal codes), measures exceljs streaming
+ * through it with no other work (the floor), then the whole import through the real API and a real
+ * worker process from upload to `succeeded`, the worker's peak RSS, and a 1,000-row list from
+ * upload to its downloaded report.
+ */
+const rows = Number(process.argv[2] ?? 100_000);
+const weights = [1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+function personalCode(i: number): string {
+  for (let n = i; ; n += 1_000_003) {
+    const day = new Date(Date.UTC(2005, 0, 1) + (n % 3650) * 86_400_000);
+    const serial = String(Math.floor(n / 3650) % 1000).padStart(3, '0');
+    const d = [String(day.getUTCDate()).padStart(2, '0'), String(day.getUTCMonth() + 1).padStart(2, '0'), String(day.getUTCFullYear() % 100).padStart(2, '0'), '2', serial].join('');
+    const k = (1101 - weights.reduce((s, w, j) => s + w * Number(d[j]), 0)) % 11;
+    if (k < 10) return `${d.slice(0, 6)}-${d.slice(6)}${k}`;
+  }
+}
+
+async function makeWorkbook(n: number): Promise<Buffer> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
+  const ws = wb.addWorksheet('Skolēni');
+  ws.addRow(['Liepājas skolas saraksts']).commit();
+  ws.addRow(['Klase', 'Vārds', 'Uzvārds', 'Personas kods', 'Ierīce', 'Vecāka tālrunis', 'Vecāka e-pasts', 'Valoda']).commit();
+  const seen = new Set<string>();
+  for (let i = 0, made = 0; made < n; i++) {
+    const code = personalCode(i);
+    if (seen.has(code)) continue;
+    seen.add(code);
+    made++;
+    ws.addRow([`${(i % 12) + 1}.a`, `Vārds${i}`, `Uzvārds${i}`, code, i % 2 ? 'planšete' : 'portatīvais dators', 26_000_000 + (i % 999_999), `g${i}@example.lv`, i % 3 ? 'latviešu' : 'krievu']).commit();
+  }
+  await wb.commit();
+  return Buffer.concat(chunks);
+}
+
+async function floor(bytes: Buffer): Promise<number> {
+  const start = performance.now();
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(bytes), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  let count = 0;
+  for await (const ws of reader) for await (const _row of ws) count++;
+  if (count < rows) throw new Error(`floor read ${count} rows`);
+  return performance.now() - start;
+}
+
+function peakRssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+async function waitReady(url: string) {
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(url + '/readyz').then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('api not ready');
+}
+
+async function runImport(base: string, token: string, bytes: Buffer, name: string): Promise<{ ms: number; id: string; body: Record<string, unknown> }> {
+  const start = performance.now();
+  const form = new FormData();
+  form.set('kind', 'device-needs');
+  form.set('file', new Blob([new Uint8Array(bytes)]), name);
+  const res = await fetch(base + '/api/imports', { method: 'POST', body: form, headers: { Authorization: `Bearer ${token}` } });
+  if (res.status !== 202) throw new Error(`upload answered ${res.status}: ${await res.text()}`);
+  const { id } = (await res.json()) as { id: string };
+  for (;;) {
+    const body = (await (await fetch(`${base}/api/imports/${id}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+    if (body.status === 'succeeded' || body.status === 'failed') return { ms: performance.now() - start, id, body };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edu-bench-import-'));
+const mongo = await ensureFerretDb(dataDir, 'bench_import');
+const redis = await ensureRedis(dataDir);
+const port = await findFreePort();
+const env = { ...process.env, MONGODB_URI: mongo.uri, REDIS_URL: redis.url, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', IMPORT_MAX_ROWS: String(rows + 10) };
+const node = process.execPath;
+const children: Array<ReturnType<typeof spawn>> = [];
+try {
+  const cli = (args: string[]) =>
+    new Promise<string>((resolve, reject) => {
+      const p = spawn(node, [path.join(projectRoot, 'scripts', 'cli.ts'), ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      p.stdout.on('data', (c) => (out += c));
+      p.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').at(-1) ?? '') : reject(new Error(`cli ${args[0]} exited ${code}`))));
+    });
+  await cli(['institution:add', '--code', 'BENCH', '--name', 'Bench school', '--type', 'school']);
+  await cli(['user:add', '--email', 'bench@bench.lv', '--password', 'bench-password-1', '--role', 'principal', '--institution', 'BENCH']);
+  const token = await cli(['token:create', '--email', 'bench@bench.lv']);
+
+  const api = spawn(node, [path.join(projectRoot, 'src', 'server.ts')], { env, stdio: 'inherit' });
+  const worker = spawn(node, [path.join(projectRoot, 'jobs', 'worker.ts')], { env, stdio: 'inherit' });
+  children.push(api, worker);
+  const base = `http://127.0.0.1:${port}`;
+  await waitReady(base);
+
+  console.log(`generating a ${rows}-row workbook...`);
+  const big = await makeWorkbook(rows);
+  const small = await makeWorkbook(1000);
+  console.log(`workbook: ${(big.length / 1024 / 1024).toFixed(1)} MiB`);
+  const floorMs = await floor(big);
+  console.log(`floor (exceljs streaming, no work): ${(floorMs / 1000).toFixed(2)} s`);
+
+  const smallRun = await runImport(base, token, small, 'small.xlsx');
+  const reportStart = performance.now();
+  const report = await fetch(`${base}/api/imports/${smallRun.id}/report.xlsx`, { headers: { Authorization: `Bearer ${token}` } });
+  await report.arrayBuffer();
+  const smallTotal = smallRun.ms + (performance.now() - reportStart);
+  console.log(`1,000 rows, upload to report: ${(smallTotal / 1000).toFixed(2)} s`);
+
+  const bigRun = await runImport(base, token, big, 'big.xlsx');
+  const summary = bigRun.body.summary as Record<string, number>;
+  console.log(`import of ${rows} rows: ${(bigRun.ms / 1000).toFixed(2)} s, status ${bigRun.body.status}, summary ${JSON.stringify(summary)}`);
+  const rss = peakRssMiB(worker.pid!);
+  const ratio = bigRun.ms / floorMs;
+  console.log(`BENCH import.ratio_to_floor ${ratio.toFixed(2)} x target <= 3 ${ratio <= 3 ? 'pass' : 'miss'}`);
+  console.log(`BENCH import.worker_peak_rss ${rss.toFixed(0)} MiB target < 300 ${rss < 300 ? 'pass' : 'miss'}`);
+  console.log(`BENCH import.small_upload_to_report ${(smallTotal / 1000).toFixed(2)} s target < 2 ${smallTotal < 2000 ? 'pass' : 'miss'}`);
+  console.log(`BENCH import.rows_per_second ${(rows / (bigRun.ms / 1000)).toFixed(0)} rows/s target >= 0 pass`);
+} finally {
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+  await mongo.stop();
+  await redis.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,124 @@
+import { Router } from 'express';
+import { actorOf, requireStaff } from '../auth/scope.ts';
+import { html, type Html } from '../web/html.ts';
+import { layout, pageContext, type PageContext } from '../web/layout.ts';
+import { translator, type TFunction } from '../i18n/index.ts';
+import { formatDateTime } from '../web/format.ts';
+import { importKinds } from '../../imports/kinds/index.ts';
+import { listInstitutions } from '../institutions/service.ts';
+import { applyPreview, createImport, findAppliedImport, findImportFor, listImports, listIssues, UploadFieldsSchema } from './service.ts';
+import { presentImport } from './presenters.ts';
+import { uploadMiddleware } from './upload.ts';
+import { parseInput } from '../http/parse.ts';
+import type { ImportQueue } from './jobs.ts';
+
+type Presented = ReturnType<typeof presentImport>;
+
+function uploadForm(ctx: PageContext, t: TFunction, institutions: Array<{ code: string; name: string }>, isCoordinator: boolean): Html {
+  // Multipart bodies are read after the CSRF check, so the token travels in the form's action URL.
+  return html`<form method="post" action="/imports?_csrf=${encodeURIComponent(ctx.csrfToken() ?? '')}" enctype="multipart/form-data" class="card upload">
+  <label for="kind">${t('imports.page.kind')}</label>
+  <select id="kind" name="kind" required>${importKinds
+    .filter((k) => isCoordinator || k !== 'ministry-shipment')
+    .map((k) => html`<option value="${k}">${t(`imports.kinds.${k}`)}</option>`)}</select>
+  ${isCoordinator
+    ? html`<label for="institution">${t('imports.page.institution')}</label>
+  <select id="institution" name="institution"><option value="">${t('imports.page.noInstitution')}</option>${institutions.map((i) => html`<option value="${i.code}">${i.name} (${i.code})</option>`)}</select>`
+    : ''}
+  <label for="file">${t('imports.page.file')}</label>
+  <input id="file" name="file" type="file" accept=".xlsx,.csv" required aria-describedby="file-help">
+  <p id="file-help" class="muted">${t('imports.page.fileHelp')}</p>
+  <input type="hidden" name="dryRun" value="true">
+  <button type="submit">${t('imports.page.preview')}</button>
+</form>
+<p>${t('imports.page.templates')} ${importKinds.map((k) => html`<a href="/api/imports/templates/${k}.xlsx?lang=${ctx.lang}" download>${t(`imports.kinds.${k}`)}</a> `)}</p>`;
+}
+
+function statusLabel(t: TFunction, p: Presented): string {
+  return t(`imports.status.${p.status}`) + (p.dryRun ? ` · ${t('imports.page.previewTag')}` : '');
+}
+
+function issueTable(t: TFunction, p: Presented): Html {
+  const rows = [...p.errors.map((e) => ({ ...e, severity: 'error' })), ...p.warnings.map((w) => ({ ...w, severity: 'warning' }))].sort((a, b) => a.row - b.row);
+  if (!rows.length) return html`<p>${t('imports.page.noIssues')}</p>`;
+  return html`<div class="table-wrap"><table class="issues">
+<caption>${t('imports.page.issuesCaption')}</caption>
+<thead><tr><th scope="col" class="num">${t('imports.page.row')}</th><th scope="col">${t('imports.page.column')}</th><th scope="col">${t('imports.page.severity')}</th><th scope="col">${t('imports.page.message')}</th></tr></thead>
+<tbody>${rows.map(
+    (r) => html`<tr class="${r.severity}"><td class="num">${r.row}</td><td>${r.column ?? '—'}</td><td>${t(`imports.page.${r.severity}`)}</td><td>${r.message}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+function detail(ctx: PageContext, t: TFunction, p: Presented, appliedId: string | null): Html {
+  const running = p.status === 'queued' || p.status === 'running';
+  const s = p.summary;
+  return html`<dl class="facts">
+  <dt>${t('imports.page.kind')}</dt><dd>${t(`imports.kinds.${p.kind}`)}</dd>
+  <dt>${t('imports.page.file')}</dt><dd>${p.fileName}</dd>
+  ${p.institution ? html`<dt>${t('imports.page.institution')}</dt><dd>${p.institution}</dd>` : ''}
+  <dt>${t('imports.page.status')}</dt><dd id="import-status">${statusLabel(t, p)}</dd>
+</dl>
+${running
+  ? html`<p><label for="progress">${t('imports.page.progress', { processed: p.progress.processed, total: p.progress.total ?? '…' })}</label><br>
+<progress id="progress" max="${p.progress.total ?? ''}" value="${p.progress.total ? p.progress.processed : ''}">${p.progress.processed}</progress></p>
+<p class="muted">${t('imports.page.refreshing')}</p>`
+  : ''}
+${p.failure ? html`<p class="notice error" role="alert">${p.failure.message}</p>` : ''}
+${p.status === 'succeeded'
+  ? html`<h2>${t('imports.page.summary')}</h2>
+<div class="tiles summary">
+  ${(['rows', 'created', 'updated', 'unchanged', 'rejected', 'warnings'] as const).map((k) => html`<div class="tile"><span class="value" data-summary="${k}">${s[k]}</span><span class="label">${t(`imports.summary.${k}`)}</span></div>`)}
+</div>
+${p.dryRun ? html`<p class="notice">${t('imports.page.previewNote')}</p>` : ''}
+${p.dryRun && !appliedId
+  ? html`<form method="post" action="/imports/${p.id}/apply"><input type="hidden" name="_csrf" value="${ctx.csrfToken() ?? ''}"><button type="submit">${t('imports.page.apply')}</button></form>`
+  : ''}
+${appliedId ? html`<p><a href="/imports/${appliedId}">${t('imports.page.appliedLink')}</a></p>` : ''}
+<p><a class="button secondary" href="/api/imports/${p.id}/report.xlsx" download>${t('imports.page.report')}</a></p>
+<h2>${t('imports.page.issues')}</h2>
+${issueTable(t, p)}`
+  : ''}`;
+}
+
+/** The upload page (pick the kind, drop the file, preview, apply) and one import's page. */
+export function importPages(queue: ImportQueue, maxBytes: number): Router {
+  const router = Router();
+  router.get('/imports', requireStaff(), async (req, res) => {
+    const actor = actorOf(req);
+    const ctx = pageContext(req);
+    const t = translator(ctx.lang);
+    const [institutions, recent] = await Promise.all([listInstitutions(actor), listImports(actor, 20)]);
+    const list = recent.map((i) => presentImport(i, [], t, ctx.lang));
+    const body = html`${uploadForm(ctx, t, institutions, actor.role === 'coordinator')}
+<h2>${t('imports.page.recent')}</h2>
+${list.length
+  ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t('imports.page.when')}</th><th scope="col">${t('imports.page.kind')}</th><th scope="col">${t('imports.page.file')}</th><th scope="col">${t('imports.page.status')}</th></tr></thead>
+<tbody>${list.map((i) => html`<tr><td>${i.createdAt ? formatDateTime(i.createdAt, ctx.lang) : ''}</td><td>${t(`imports.kinds.${i.kind}`)}</td><td><a href="/imports/${i.id}">${i.fileName}</a></td><td>${statusLabel(t, i)}</td></tr>`)}</tbody></table></div>`
+  : html`<p>${t('imports.page.none')}</p>`}`;
+    res.type('html').send(layout(ctx, t('imports.page.title'), body).value);
+  });
+
+  router.post('/imports', requireStaff(), uploadMiddleware(maxBytes), async (req, res) => {
+    const fields = parseInput(UploadFieldsSchema, req.body);
+    const file = (req as { file?: { originalname: string; buffer: Buffer } }).file;
+    const id = await createImport(actorOf(req), { kind: fields.kind, institution: fields.institution || undefined, dryRun: true, file }, queue, maxBytes, req.ip ?? null);
+    res.redirect(303, `/imports/${id}`);
+  });
+
+  router.get('/imports/:importId', requireStaff(), async (req, res) => {
+    const imp = await findImportFor(actorOf(req), String(req.params.importId));
+    const ctx = pageContext(req);
+    const t = translator(ctx.lang);
+    const p = presentImport(imp.toObject(), await listIssues(String(imp._id)), t, ctx.lang);
+    const applied = p.dryRun ? await findAppliedImport(p.id) : null;
+    if (p.status === 'queued' || p.status === 'running') res.set('Refresh', `2; url=/imports/${p.id}`);
+    const title = p.dryRun ? t('imports.page.previewTitle') : t('imports.page.importTitle');
+    res.type('html').send(layout(ctx, title, detail(ctx, t, p, applied)).value);
+  });
+
+  router.post('/imports/:importId/apply', requireStaff(), async (req, res) => {
+    const id = await applyPreview(actorOf(req), String(req.params.importId), queue, req.ip ?? null);
+    res.redirect(303, `/imports/${id}`);
+  });
+  return router;
+}

@@ -1,0 +1,165 @@
+import { Types } from 'mongoose';
+import { kindSpecs, type ImportKind, type RowIssue } from '../../imports/kinds/index.ts';
+import { readImportRows, SpreadsheetError, type HeaderEvent, type SourceFile } from '../../imports/readWorkbook.ts';
+import type { PersonalCodeKey } from '../pupils/personalCodes.ts';
+import { rigaToday } from '../shared/dates.ts';
+import { appliers } from './apply/index.ts';
+import type { ApplyContext, BatchRow, RowResult } from './apply/types.ts';
+import { ImportIssueModel, ImportModel } from './model.ts';
+import { readFile } from './storage.ts';
+
+export type RunDeps = { key: PersonalCodeKey; maxRows: number; batchSize?: number; onBatch?: () => Promise<void> };
+type Issue = { row: number; column: string | null; field: string | null; code: string; severity: 'error' | 'warning'; phase: 'parse' | 'apply' };
+
+/** A permanent failure of one import (bad file, no header): retrying cannot help. */
+export class ImportFailed extends Error {
+  readonly code: string;
+  readonly params: Record<string, string | number>;
+  constructor(code: string, params: Record<string, string | number> = {}) {
+    super(code);
+    this.code = code;
+    this.params = params;
+  }
+}
+
+function columnOf(header: HeaderEvent, field: string | null): string | null {
+  return field ? (header.match.columns[field]?.header ?? null) : null;
+}
+
+/**
+ * Runs one import to its end: a first pass reads and validates every row (nothing written) and
+ * finds the header, duplicates and the row count; the second applies the valid rows in batches.
+ * After each batch the outcomes and the last row are saved together, so a worker killed half-way
+ * resumes after that row on retry, and re-applying the rows since then is harmless because every
+ * write is an upsert on the natural key that remembers which import made or changed it.
+ */
+export async function runImport(importId: string, deps: RunDeps): Promise<void> {
+  const imp = await ImportModel.findById(importId);
+  if (!imp || imp.status === 'succeeded' || imp.status === 'failed') return;
+  const kind = imp.kind as ImportKind;
+  const spec = kindSpecs[kind];
+  await ImportModel.updateOne({ _id: imp._id }, { $set: { status: 'running', startedAt: imp.startedAt ?? new Date() }, $inc: { attempts: 1 } });
+  await ImportIssueModel.deleteMany({ importId, $or: [{ phase: 'parse' }, { row: { $gt: imp.checkpointRow } }] });
+
+  const file: SourceFile = { format: imp.format as 'xlsx' | 'csv', bytes: await readFile(imp.fileId) };
+  const today = rigaToday();
+  const issueBuffer: Issue[] = [];
+  const flushIssues = async () => {
+    if (issueBuffer.length) await ImportIssueModel.insertMany(issueBuffer.splice(0).map((i) => ({ ...i, importId })), { ordered: false });
+  };
+
+  // Pass 1: validate everything, write nothing but the issues.
+  let header: HeaderEvent | null = null;
+  const seen = new Set<string>();
+  const rejectedRows = new Set<number>();
+  let rows = 0;
+  let parseWarnings = 0;
+  try {
+    for await (const ev of readImportRows(file, spec.fields, { maxRows: deps.maxRows })) {
+      if (ev.type === 'header') {
+        header = ev;
+        continue;
+      }
+      rows += 1;
+      const parsed = spec.parseRow(ev.cells, { date1904: header!.date1904, today });
+      const push = (list: RowIssue[], severity: Issue['severity']) =>
+        list.forEach((i) => issueBuffer.push({ row: ev.rowNumber, field: i.field, column: columnOf(header!, i.field), code: i.code, severity, phase: 'parse' }));
+      push(parsed.warnings, 'warning');
+      parseWarnings += parsed.warnings.length;
+      if (!parsed.ok) {
+        push(parsed.errors, 'error');
+        rejectedRows.add(ev.rowNumber);
+      } else if (seen.has(parsed.key)) {
+        const keyField = spec.fields.find((f) => f.required)!.key;
+        const field = kind === 'device-needs' || kind === 'food-entitlements' ? 'personalCode' : kind === 'ministry-shipment' ? 'serial' : keyField;
+        push([{ field, code: 'duplicate_in_file' }], 'error');
+        rejectedRows.add(ev.rowNumber);
+      } else {
+        seen.add(parsed.key);
+      }
+      if (issueBuffer.length >= 500) await flushIssues();
+    }
+  } catch (err) {
+    if (err instanceof SpreadsheetError) throw new ImportFailed(err.code, err.params);
+    throw err;
+  }
+  await flushIssues();
+  seen.clear();
+  if (!header) throw new ImportFailed('no_header');
+  await ImportModel.updateOne(
+    { _id: imp._id },
+    { $set: { 'progress.total': rows, header: { sheet: header.sheet, row: header.rowNumber, columns: Object.fromEntries(Object.entries(header.match.columns).map(([k, v]) => [k, v.header])) } } },
+  );
+
+  // Pass 2: apply the valid rows after the checkpoint, in batches.
+  const ctx: ApplyContext = {
+    importId,
+    institutionId: imp.institution ? new Types.ObjectId(String(imp.institution)) : null,
+    institutionCode: imp.institutionCode ?? null,
+    dryRun: imp.dryRun,
+    key: deps.key,
+    fileName: imp.fileName,
+    today,
+  };
+  const applied = { ...{ created: 0, updated: 0, unchanged: 0, rejected: 0, warnings: 0, processed: 0 }, ...(imp.applied ?? {}) };
+  let batch: Array<BatchRow<never>> = [];
+  let lastRow = imp.checkpointRow;
+  let pending = 0;
+  const size = deps.batchSize ?? 200;
+
+  const commit = async () => {
+    if (batch.length) {
+      const results: RowResult[] = await appliers[kind](ctx, batch);
+      results.forEach((r, i) => {
+        const row = batch[i]!.rowNumber;
+        applied[r.outcome] += 1;
+        for (const e of r.errors) issueBuffer.push({ row, field: e.field, column: columnOf(header!, e.field), code: e.code, severity: 'error', phase: 'apply' });
+        for (const w of r.warnings) issueBuffer.push({ row, field: w.field, column: columnOf(header!, w.field), code: w.code, severity: 'warning', phase: 'apply' });
+        applied.warnings += r.warnings.length;
+      });
+      batch = [];
+    }
+    await flushIssues();
+    applied.processed += pending;
+    pending = 0;
+    await ImportModel.updateOne({ _id: imp._id }, { $set: { checkpointRow: lastRow, applied, 'progress.processed': applied.processed } });
+    await deps.onBatch?.();
+  };
+
+  for await (const ev of readImportRows(file, spec.fields, { maxRows: deps.maxRows })) {
+    if (ev.type === 'header' || ev.rowNumber <= imp.checkpointRow) continue;
+    pending += 1;
+    lastRow = ev.rowNumber;
+    if (!rejectedRows.has(ev.rowNumber)) {
+      const parsed = spec.parseRow(ev.cells, { date1904: header.date1904, today });
+      if (parsed.ok) batch.push({ rowNumber: ev.rowNumber, record: parsed.record as never });
+    }
+    if (pending >= size) await commit();
+  }
+  await commit();
+
+  const parseRejected = rejectedRows.size;
+  await ImportModel.updateOne(
+    { _id: imp._id },
+    {
+      $set: {
+        status: 'succeeded',
+        finishedAt: new Date(),
+        'progress.processed': rows,
+        summary: {
+          rows,
+          created: applied.created,
+          updated: applied.updated,
+          unchanged: applied.unchanged,
+          rejected: parseRejected + applied.rejected,
+          warnings: parseWarnings + applied.warnings,
+        },
+      },
+    },
+  );
+}
+
+/** Records a permanent failure so the person who uploaded sees it. */
+export async function markImportFailed(importId: string, code: string, params: Record<string, string | number> = {}): Promise<void> {
+  await ImportModel.updateOne({ _id: importId, status: { $ne: 'succeeded' } }, { $set: { status: 'failed', failure: { code, params }, finishedAt: new Date() } });
+}

@@ -1,0 +1,34 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * Personal codes are never stored in clear: a keyed hash (HMAC-SHA256) to match them across
+ * imports, a masked form for lists, and AES-256-GCM ciphertext for the few who may see the full
+ * code (every such view is audited by the caller). The key comes from PERSONAL_CODE_KEY.
+ */
+export type PersonalCodeKey = Buffer;
+
+/** Derives separate keys for hashing and encryption from the one configured secret. */
+function subkey(key: PersonalCodeKey, purpose: string): Buffer {
+  return createHmac('sha256', key).update(purpose).digest();
+}
+
+/** The matching key for a normalised code. */
+export function hashPersonalCode(key: PersonalCodeKey, code: string): string {
+  return createHmac('sha256', subkey(key, 'match')).update(code).digest('base64url');
+}
+
+/** Encrypts a normalised code as `iv.tag.ciphertext` (base64url parts). */
+export function encryptPersonalCode(key: PersonalCodeKey, code: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', subkey(key, 'encrypt'), iv);
+  const data = Buffer.concat([cipher.update(code, 'utf8'), cipher.final()]);
+  return [iv, cipher.getAuthTag(), data].map((b) => b.toString('base64url')).join('.');
+}
+
+/** Decrypts what encryptPersonalCode made; throws when it was tampered with. */
+export function decryptPersonalCode(key: PersonalCodeKey, stored: string): string {
+  const [iv, tag, data] = stored.split('.').map((p) => Buffer.from(p, 'base64url'));
+  const decipher = createDecipheriv('aes-256-gcm', subkey(key, 'encrypt'), iv!);
+  decipher.setAuthTag(tag!);
+  return Buffer.concat([decipher.update(data!), decipher.final()]).toString('utf8');
+}

@@ -1,8 +1,9 @@
-import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { cellText } from './cells.ts';
 import { decodeCsv, parseCsv } from './csv.ts';
 import { matchHeaderRow, type FieldSpec, type HeaderMatch } from './headers.ts';
+import { zipLimits } from './sniff.ts';
+import { prepareXlsx, XlsxPartsError } from './xlsxParts.ts';
 
 /** A reading failure that ends the import before or while rows are read; `code` is stable. */
 export class SpreadsheetError extends Error {
@@ -26,7 +27,14 @@ type Sheet = { name: string; rows: AsyncIterable<{ number: number; values: unkno
 
 /** Streams the worksheets of an .xlsx with exceljs' WorkbookReader: one row in memory at a time. */
 async function* xlsxSheets(bytes: Buffer, meta: { date1904: boolean }): AsyncGenerator<Sheet> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(bytes), {
+  let input;
+  try {
+    input = await prepareXlsx(bytes, zipLimits);
+  } catch (err) {
+    if (err instanceof XlsxPartsError) throw new SpreadsheetError(err.code, { detail: err.message.slice(0, 200) });
+    throw err;
+  }
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

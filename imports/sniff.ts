@@ -6,8 +6,11 @@
 
 export type FileKind = 'xlsx' | 'csv' | 'xls' | 'encrypted' | 'unsupported';
 
+/** One entry of the zip as its central directory describes it. */
+export type ZipPart = { name: string; localOffset: number; dataStart: number; compressed: number; uncompressed: number; method: number };
+
 export type ZipInspection =
-  | { ok: true; entries: number; totalUncompressed: number }
+  | { ok: true; entries: number; totalUncompressed: number; parts: ZipPart[]; cdOffset: number }
   | { ok: false; code: 'not_a_spreadsheet' | 'zip_bomb' | 'too_many_entries'; detail: string };
 
 const zipLocal = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -102,12 +105,18 @@ const ratioFloor = mib;
 const requiredParts = ['[Content_Types].xml', 'xl/workbook.xml'];
 
 /**
+ * Limits for an uploaded workbook's zip: 256 MiB inflated in all (a 20 MiB upload of plain XML
+ * reaches about 200 MiB), at most 100:1 per large entry and overall, at most 10,000 entries.
+ */
+export const zipLimits = { maxUncompressed: 256 * mib, maxRatio: 100, maxEntries: 10_000 };
+
+/**
  * Checks an .xlsx's zip structure from its central directory without inflating anything: entry
  * count, declared uncompressed sizes (total and ratio to compressed, per entry and overall) and that
- * the workbook parts exist. Declared sizes can lie; the streaming reader's own byte budget while
- * inflating is the second line of defence.
+ * the workbook parts exist. Declared sizes can lie; prepareXlsx (xlsxParts.ts) inflates each part
+ * the reader will use before reading and refuses one that grows past its declared size.
  */
-export function inspectZip(file: Buffer, limits = { maxUncompressed: 200 * 1024 * 1024, maxRatio: 100, maxEntries: 10_000 }): ZipInspection {
+export function inspectZip(file: Buffer, limits = zipLimits): ZipInspection {
   const eocd = findEocd(file);
   if (eocd < 0) return fail('not_a_spreadsheet', 'no end of central directory record');
   const disk = file.readUInt16LE(eocd + 4);
@@ -147,6 +156,7 @@ export function inspectZip(file: Buffer, limits = { maxUncompressed: 200 * 1024 
   if (cdOffset + cdSize > cdLimit) return fail('not_a_spreadsheet', 'central directory outside the file');
 
   const names = new Set<string>();
+  const parts: ZipPart[] = [];
   let total = 0;
   let totalCompressed = 0;
   let pos = cdOffset;
@@ -188,6 +198,13 @@ export function inspectZip(file: Buffer, limits = { maxUncompressed: 200 * 1024 
     if (names.has(name)) return fail('not_a_spreadsheet', `${shown}: duplicate entry`);
     names.add(name);
 
+    if (uncompressed >= ratioFloor && uncompressed > compressed * limits.maxRatio) {
+      return fail('zip_bomb', `${shown}: ${uncompressed} bytes from ${compressed} (more than ${limits.maxRatio}:1)`);
+    }
+    total += uncompressed;
+    totalCompressed += compressed;
+    if (total > limits.maxUncompressed) return fail('zip_bomb', `more than ${limits.maxUncompressed} bytes uncompressed`);
+
     // The local header is what a streaming reader actually follows; it must be where the directory says.
     if (localOffset + 30 > cdOffset || file.readUInt32LE(localOffset) !== sig.local) return fail('not_a_spreadsheet', `${shown}: no local header at its offset`);
     const localNameLength = file.readUInt16LE(localOffset + 26);
@@ -195,13 +212,7 @@ export function inspectZip(file: Buffer, limits = { maxUncompressed: 200 * 1024 
     const dataStart = localOffset + 30 + localNameLength + localExtraLength;
     if (!file.subarray(localOffset + 30, localOffset + 30 + localNameLength).equals(nameBytes)) return fail('not_a_spreadsheet', `${shown}: local header names another entry`);
     if (dataStart + compressed > cdOffset) return fail('not_a_spreadsheet', `${shown}: data runs into the central directory`);
-
-    if (uncompressed >= ratioFloor && uncompressed > compressed * limits.maxRatio) {
-      return fail('zip_bomb', `${shown}: ${uncompressed} bytes from ${compressed} (more than ${limits.maxRatio}:1)`);
-    }
-    total += uncompressed;
-    totalCompressed += compressed;
-    if (total > limits.maxUncompressed) return fail('zip_bomb', `more than ${limits.maxUncompressed} bytes uncompressed`);
+    parts.push({ name, localOffset, dataStart, compressed, uncompressed, method });
     pos = next;
   }
   if (total >= ratioFloor && total > totalCompressed * limits.maxRatio) {
@@ -210,7 +221,7 @@ export function inspectZip(file: Buffer, limits = { maxUncompressed: 200 * 1024 
   for (const part of requiredParts) {
     if (!names.has(part)) return fail('not_a_spreadsheet', `no ${part}`);
   }
-  return { ok: true, entries, totalUncompressed: total };
+  return { ok: true, entries, totalUncompressed: total, parts, cdOffset };
 }
 
 function fail(code: 'not_a_spreadsheet' | 'zip_bomb' | 'too_many_entries', detail: string): ZipInspection {

@@ -35,7 +35,7 @@ export async function createImport(actor: Actor, input: UploadInput, queue: Impo
     institution = await findInstitutionFor(actor, code);
     if (kind === 'kindergarten-attendance' && institution.type !== 'kindergarten') throw new ValidationError('not_a_kindergarten');
   }
-  const format = checkSpreadsheet(input.file.buffer, maxBytes);
+  const format = checkSpreadsheet(input.file.buffer);
   const fileName = safeFileName(input.file.originalname);
   const fileId = await storeFile(fileName, input.file.buffer);
   const imp = await ImportModel.create({

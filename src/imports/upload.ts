@@ -1,7 +1,7 @@
 import multer from 'multer';
 import type { RequestHandler } from 'express';
 import { AppError, ValidationError } from '../errors.ts';
-import { inspectZip, sniffFile } from '../../imports/sniff.ts';
+import { inspectZip, sniffFile, zipLimits } from '../../imports/sniff.ts';
 
 /** Reads one multipart file into memory, refusing anything over the size limit before it is all in. */
 export function uploadMiddleware(maxBytes: number): RequestHandler {
@@ -28,13 +28,13 @@ export function safeFileName(name: string): string {
  * Decides from the bytes (never the name) what was uploaded: an .xlsx whose zip directory is sane,
  * or a text .csv. Old .xls, password-protected workbooks, zip bombs and anything else get their own code.
  */
-export function checkSpreadsheet(bytes: Buffer, maxBytes: number): 'xlsx' | 'csv' {
+export function checkSpreadsheet(bytes: Buffer): 'xlsx' | 'csv' {
   const kind = sniffFile(bytes.subarray(0, 64 * 1024));
   if (kind === 'xls') throw new AppError(415, 'old_xls');
   if (kind === 'encrypted') throw new AppError(415, 'password_protected');
   if (kind === 'unsupported') throw new AppError(415, 'not_a_spreadsheet');
   if (kind === 'csv') return 'csv';
-  const zip = inspectZip(bytes, { maxUncompressed: Math.max(200 * 1024 * 1024, maxBytes * 10), maxRatio: 100, maxEntries: 10_000 });
-  if (!zip.ok) throw zip.code === 'not_a_spreadsheet' ? new AppError(415, 'not_a_spreadsheet') : new ValidationError('zip_bomb');
+  const zip = inspectZip(bytes, zipLimits);
+  if (!zip.ok) throw zip.code === 'not_a_spreadsheet' ? new AppError(415, 'not_a_spreadsheet') : new ValidationError(zip.code);
   return 'xlsx';
 }

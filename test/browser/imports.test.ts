@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import ExcelJS from 'exceljs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { stack } from '../support/stack.ts';
+import { makeInstitution, makeUser } from '../support/factories.ts';
+import { fixture } from '../support/imports.ts';
+import { loadCatalogue } from '../../src/i18n/index.ts';
+import { PupilModel } from '../../src/pupils/model.ts';
+
+/** Texts come from the Latvian catalogue, so the test follows any rewording of the pages. */
+const catalogue = loadCatalogue('lv') as Record<string, unknown>;
+
+function text(key: string, vars: Record<string, string> = {}): string {
+  let value: unknown = catalogue;
+  for (const part of key.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
+  if (typeof value !== 'string') throw new Error(`no text "${key}" in the lv catalogue`);
+  return value.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => vars[name] ?? whole);
+}
+
+/** The import pages refresh themselves every 2 s until the worker is done; give that room. */
+const FINISHED_TIMEOUT = 45_000;
+
+const FIXTURE = 'device-needs-title-row-phones-as-numbers-one-bad-check-digit.xlsx';
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A cell's value as plain text (rich text and formulas included). */
+function cellText(cell: ExcelJS.Cell): string {
+  return (cell.text ?? '').trim();
+}
+
+describe('spreadsheet imports in a browser (upload, preview, apply, report)', function () {
+  this.timeout(120_000);
+
+  let server: http.Server;
+  let baseURL: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let principal: Awaited<ReturnType<typeof makeUser>>;
+
+  before(async () => {
+    server = http.createServer(stack().app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    const { code } = await makeInstitution();
+    principal = await makeUser('principal', code);
+
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server?.listening) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  async function signIn(): Promise<void> {
+    await page.goto('/signin');
+    await page.getByLabel(text('signin.email'), { exact: true }).fill(principal.email);
+    await page.getByLabel(text('signin.password'), { exact: true }).fill(principal.password);
+    await page.getByRole('button', { name: text('signin.submit'), exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/dashboard');
+  }
+
+  function summary(key: string) {
+    return page.locator(`[data-summary="${key}"]`);
+  }
+
+  async function summaryValue(key: string): Promise<string> {
+    return ((await summary(key).textContent()) ?? '').trim();
+  }
+
+  it('previews a device-needs list with one bad personal code, applies it and downloads the report', async () => {
+    context = await browser.newContext({ baseURL, acceptDownloads: true });
+    page = await context.newPage();
+    await signIn();
+
+    // The upload page from the header navigation.
+    await page.getByRole('banner').getByRole('link', { name: text('nav.imports'), exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/imports');
+
+    await page.getByLabel(text('imports.page.kind'), { exact: true }).selectOption('device-needs');
+    await page.getByLabel(text('imports.page.file'), { exact: true }).setInputFiles({ name: FIXTURE, mimeType: XLSX, buffer: fixture(FIXTURE) });
+    await page.getByRole('button', { name: text('imports.page.preview'), exact: true }).click();
+
+    // The preview page refreshes itself until the worker has finished.
+    await page.waitForURL((url) => /^\/imports\/[^/]+$/.test(url.pathname));
+    const previewPath = new URL(page.url()).pathname;
+    await summary('rows').waitFor({ timeout: FINISHED_TIMEOUT });
+    expect(await summaryValue('rows'), 'rows').to.equal('9');
+    expect(await summaryValue('rejected'), 'rejected').to.equal('1');
+
+    // The bad check digit is listed with the row number Excel shows and the column's own header.
+    const checkDigit = text('imports.issues.personal_code_check_digit', { column: 'Personas kods' });
+    const issueRows = await page.locator('table.issues tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => (td.textContent ?? '').trim())),
+    );
+    expect(issueRows).to.deep.include(['11', 'Personas kods', text('imports.page.error'), checkDigit]);
+
+    // A preview saves nothing.
+    expect(await PupilModel.countDocuments()).to.equal(0);
+
+    // Apply: a new import runs for real, on its own page.
+    await page.getByRole('button', { name: text('imports.page.apply'), exact: true }).click();
+    await page.waitForURL((url) => /^\/imports\/[^/]+$/.test(url.pathname) && url.pathname !== previewPath);
+    await summary('created').waitFor({ timeout: FINISHED_TIMEOUT });
+    expect(await summaryValue('created'), 'created').to.equal('8');
+    expect(await PupilModel.countDocuments()).to.equal(8);
+
+    // The report: the original sheet with an errors column at the end.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: text('imports.page.report'), exact: true }).click(),
+    ]);
+    const reportPath = await download.path();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(fs.readFileSync(reportPath) as unknown as ArrayBuffer);
+    const ws = wb.worksheets.find((s) => s.actualRowCount > 0);
+    expect(ws, 'a sheet with rows in the report').to.not.equal(undefined);
+    const sheet = ws!;
+
+    // The header row is the one that names the columns (a title row above it may or may not be kept).
+    let headerRowNumber = 0;
+    sheet.eachRow((row, n) => {
+      if (!headerRowNumber && Array.from({ length: row.cellCount }, (_, i) => cellText(row.getCell(i + 1))).includes('Personas kods')) headerRowNumber = n;
+    });
+    expect(headerRowNumber, 'header row in the report').to.be.greaterThan(0);
+    const header = sheet.getRow(headerRowNumber);
+    const errorsCol = header.cellCount;
+    expect(cellText(header.getCell(errorsCol))).to.equal(text('imports.report.errorsColumn'));
+
+    let otoRow: ExcelJS.Row | undefined;
+    sheet.eachRow((row, n) => {
+      if (n <= headerRowNumber || otoRow) return;
+      for (let i = 1; i < errorsCol; i++) if (cellText(row.getCell(i)) === 'Oto') otoRow = row;
+    });
+    expect(otoRow, 'the row of the pupil «Oto» in the report').to.not.equal(undefined);
+    expect(cellText(otoRow!.getCell(errorsCol))).to.include(checkDigit);
+  });
+
+  describe('on a phone-sized screen', () => {
+    it('shows the upload page without horizontal scrolling', async () => {
+      // A plain small viewport, not mobile emulation: with `isMobile` the browser zooms out to fit
+      // wide content, window.innerWidth grows with it, and an overflow would go unnoticed.
+      context = await browser.newContext({ baseURL, viewport: { width: 375, height: 667 } });
+      page = await context.newPage();
+      await signIn();
+
+      await page.goto('/imports');
+      await page.getByLabel(text('imports.page.file'), { exact: true }).waitFor();
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: window.innerWidth,
+      }));
+      expect(scrollWidth, 'page width').to.be.at.most(innerWidth);
+    });
+  });
+});

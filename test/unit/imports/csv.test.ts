@@ -1,0 +1,122 @@
+import { expect } from 'chai';
+import { decodeCsv, parseCsv } from '../../../imports/csv.ts';
+
+// Windows-1257 bytes of the Latvian letters, as Excel's plain "CSV" writes them.
+const cp1257: Record<string, number> = {
+  ā: 0xe2, č: 0xe8, ē: 0xe7, ģ: 0xec, ī: 0xee, ķ: 0xed, ļ: 0xef, ņ: 0xf2, š: 0xf0, ū: 0xfb, ž: 0xfe,
+  Ā: 0xc2, Č: 0xc8, Ē: 0xc7, Ģ: 0xcc, Ī: 0xce, Ķ: 0xcd, Ļ: 0xcf, Ņ: 0xd2, Š: 0xd0, Ū: 0xdb, Ž: 0xde,
+};
+
+/** Encodes ASCII plus Latvian letters in Windows-1257 by hand. */
+function encode1257(text: string): Buffer {
+  return Buffer.from([...text].map((ch) => {
+    const b = cp1257[ch] ?? ch.charCodeAt(0);
+    if (b > 0xff) throw new Error(`no byte for ${ch}`);
+    return b;
+  }));
+}
+
+const rows = (text: string) => [...parseCsv(text)];
+
+describe('decodeCsv', () => {
+  it('maps each Latvian letter to the Windows-1257 byte', () => {
+    const decoder = new TextDecoder('windows-1257');
+    for (const [ch, byte] of Object.entries(cp1257)) expect(decoder.decode(Buffer.from([byte])), `0x${byte.toString(16)}`).to.equal(ch);
+  });
+
+  it('reads UTF-8 and strips the BOM', () => {
+    const r = decodeCsv(Buffer.from('\ufeffKlase;Vārds\r\n5.a;Ģirts\r\n'));
+    expect(r).to.deep.equal({ text: 'Klase;Vārds\r\n5.a;Ģirts\r\n', encoding: 'utf-8' });
+    expect(decodeCsv(Buffer.from('Klase;Vārds'))).to.deep.equal({ text: 'Klase;Vārds', encoding: 'utf-8' });
+    expect(decodeCsv(Buffer.alloc(0))).to.deep.equal({ text: '', encoding: 'utf-8' });
+  });
+
+  it('falls back to Windows-1257 when the bytes are not UTF-8', () => {
+    const text = 'Vārds;Uzvārds\r\nĢirts;Šķēle\r\nŽanis;Ļoti Ņiprais Čūska\r\nĀris;Ēķis Īle Ūdre\r\n';
+    const bytes = encode1257(text);
+    expect(bytes.length).to.equal(text.length);
+    expect(bytes.subarray(0, 2)).to.deep.equal(Buffer.from([0x56, 0xe2]));
+    expect(decodeCsv(bytes)).to.deep.equal({ text, encoding: 'windows-1257' });
+  });
+
+  it('reads pure ASCII as UTF-8', () => {
+    expect(decodeCsv(Buffer.from('a;b\n1;2\n')).encoding).to.equal('utf-8');
+  });
+});
+
+describe('parseCsv', () => {
+  it('yields exceljs-shaped rows: index 0 unused, then strings', () => {
+    expect(rows('Klase;Vārds\n5.a;Anna\n')).to.deep.equal([
+      { rowNumber: 1, values: [undefined, 'Klase', 'Vārds'] },
+      { rowNumber: 2, values: [undefined, '5.a', 'Anna'] },
+    ]);
+  });
+
+  it('detects semicolon, comma and tab delimiters', () => {
+    expect(rows('a;b,c;d\n')[0]?.values).to.deep.equal([undefined, 'a', 'b,c', 'd']);
+    expect(rows('a,b,c\n1,"2;3",4\n')[1]?.values).to.deep.equal([undefined, '1', '2;3', '4']);
+    expect(rows('a\tb\tc\nx, y\tz\tw\n')[1]?.values).to.deep.equal([undefined, 'x, y', 'z', 'w']);
+    expect(rows('Vārds\nAnna\n')[1]?.values).to.deep.equal([undefined, 'Anna']);
+  });
+
+  it('does not let a title line or quoted text decide the delimiter', () => {
+    const text = 'Saraksts, Rīga, 2020./2021.\n\nKlase;Vārds;Adrese\n5.a;Anna;"Rīga, Brīvības 1, 2"\n';
+    expect(rows(text).map((r) => r.values)).to.deep.equal([
+      [undefined, 'Saraksts, Rīga, 2020./2021.'],
+      [undefined, 'Klase', 'Vārds', 'Adrese'],
+      [undefined, '5.a', 'Anna', 'Rīga, Brīvības 1, 2'],
+    ]);
+    expect(rows('"a,b,c,d";x\n')[0]?.values).to.deep.equal([undefined, 'a,b,c,d', 'x']);
+  });
+
+  it('reads quoted fields with doubled quotes and line breaks, numbering rows as Excel does', () => {
+    const text = 'Klase;"Vecāka\ntālrunis";Piezīmes\r\n5.a;"+371 2912 3456";"Teica: ""jā"""\r\n5.b;;"divas\r\nrindas"\r\n5.c;1;2\r\n';
+    expect(rows(text)).to.deep.equal([
+      { rowNumber: 1, values: [undefined, 'Klase', 'Vecāka\ntālrunis', 'Piezīmes'] },
+      { rowNumber: 2, values: [undefined, '5.a', '+371 2912 3456', 'Teica: "jā"'] },
+      { rowNumber: 3, values: [undefined, '5.b', '', 'divas\r\nrindas'] },
+      { rowNumber: 4, values: [undefined, '5.c', '1', '2'] },
+    ]);
+  });
+
+  it('accepts CRLF, LF and CR line ends, with or without a final one', () => {
+    const expected = [[undefined, 'a', 'b'], [undefined, '1', '2']];
+    for (const text of ['a;b\r\n1;2\r\n', 'a;b\n1;2\n', 'a;b\r1;2\r', 'a;b\n1;2']) {
+      expect(rows(text).map((r) => r.values), JSON.stringify(text)).to.deep.equal(expected);
+    }
+  });
+
+  it('skips blank rows but keeps counting them', () => {
+    const text = '\nKlase;Vārds\n\n;;\n5.a;Anna\n"";""\n5.b;Jānis\n\n';
+    expect(rows(text).map((r) => [r.rowNumber, r.values[1]])).to.deep.equal([[2, 'Klase'], [5, '5.a'], [7, '5.b']]);
+  });
+
+  it('keeps empty fields and whitespace as they are', () => {
+    expect(rows('a;;c;\n')[0]?.values).to.deep.equal([undefined, 'a', '', 'c', '']);
+    expect(rows(' a ; b\n')[0]?.values).to.deep.equal([undefined, ' a ', ' b']);
+  });
+
+  it('reads stray quotes as Excel does', () => {
+    expect(rows('ab"c;d\n')[0]?.values).to.deep.equal([undefined, 'ab"c', 'd']);
+    expect(rows('"ab"c;d\n')[0]?.values).to.deep.equal([undefined, 'abc', 'd']);
+    expect(rows('a;"unterminated\nrest;of file\n')).to.deep.equal([{ rowNumber: 1, values: [undefined, 'a', 'unterminated\nrest;of file\n'] }]);
+  });
+
+  it('reads a Windows-1257 file end to end', () => {
+    const { text, encoding } = decodeCsv(encode1257('Klase;Vārds;Uzvārds\r\n3.a;Ģirts;Šķēle\r\n'));
+    expect(encoding).to.equal('windows-1257');
+    expect(rows(text)[1]).to.deep.equal({ rowNumber: 2, values: [undefined, '3.a', 'Ģirts', 'Šķēle'] });
+  });
+
+  it('drops fields beyond Excel\'s last column', () => {
+    const [row] = rows(`${';'.repeat(20_000)}x\n`);
+    expect(row).to.equal(undefined);
+    const [wide] = rows(`x${';y'.repeat(20_000)}\n`);
+    expect(wide?.values).to.have.length(16_385);
+  });
+
+  it('yields nothing for empty text', () => {
+    expect(rows('')).to.deep.equal([]);
+    expect(rows('\r\n\r\n')).to.deep.equal([]);
+  });
+});

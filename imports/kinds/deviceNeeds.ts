@@ -1,6 +1,7 @@
-import { cellInteger, cellText, normalizeEmail, normalizePhone } from '../cells.ts';
-import { parsePersonalCode, type PersonalCode } from '../personalCode.ts';
-import { RowCheck, type KindSpec } from './types.ts';
+import { z } from 'zod';
+import type { PersonalCode } from '../personalCode.ts';
+import { optionalChoice, optionalEmail, optionalInteger, optionalPhone, optionalText, personalCode, requiredChoice, requiredText } from './fieldSchemas.ts';
+import type { KindSpec } from './types.ts';
 import { choiceLists, deliveryMethod, deviceType, language } from './words.ts';
 
 export type DeviceNeedRow = {
@@ -20,7 +21,24 @@ export type DeviceNeedRow = {
 };
 
 /** Pupils who need a laptop or tablet, with the guardian's contact. Key: the personal code. */
-export const deviceNeeds: KindSpec<DeviceNeedRow> = {
+const schema = () =>
+  z.object({
+    class: requiredText(),
+    firstName: requiredText(),
+    lastName: requiredText(),
+    personalCode: personalCode(),
+    deviceType: requiredChoice(deviceType, 'unknown_device_type'),
+    guardianName: optionalText(),
+    guardianPhone: optionalPhone(),
+    guardianEmail: optionalEmail(),
+    language: optionalChoice(language, 'unknown_language'),
+    reason: optionalText(),
+    priority: optionalInteger(1, 5, 'invalid_priority'),
+    deliveryMethod: optionalChoice(deliveryMethod, 'unknown_delivery_method'),
+    address: optionalText(),
+  });
+
+export const deviceNeeds: KindSpec<DeviceNeedRow, ReturnType<typeof schema>> = {
   kind: 'device-needs',
   fields: [
     { key: 'class', required: true, names: ['Klase', 'Класс', 'Class', 'Klase/grupa'] },
@@ -38,60 +56,13 @@ export const deviceNeeds: KindSpec<DeviceNeedRow> = {
     { key: 'address', required: false, names: ['Adrese', 'Адрес', 'Address', 'Piegādes adrese'] },
   ],
   choices: { deviceType: choiceLists.deviceType, language: choiceLists.language, deliveryMethod: choiceLists.deliveryMethod },
-  parseRow(cells) {
-    const c = new RowCheck();
-    const text = (k: string) => cellText(cells[k]);
-    const cls = text('class');
-    const firstName = text('firstName');
-    const lastName = text('lastName');
-    if (!cls) c.error('class', 'required');
-    if (!firstName) c.error('firstName', 'required');
-    if (!lastName) c.error('lastName', 'required');
-    const pc = parsePersonalCode(cells.personalCode);
-    if (!pc.ok) c.error('personalCode', pc.reason === 'missing' ? 'required' : `personal_code_${pc.reason}`);
-    const rawType = text('deviceType');
-    const type = deviceType(rawType);
-    if (!rawType) c.error('deviceType', 'required');
-    else if (!type) c.error('deviceType', 'unknown_device_type');
-
-    const rawPhone = text('guardianPhone');
-    const phone = rawPhone ? normalizePhone(rawPhone) : null;
-    if (rawPhone && !phone) c.warn('guardianPhone', 'invalid_phone');
-    const rawEmail = text('guardianEmail');
-    const email = rawEmail ? normalizeEmail(rawEmail) : null;
-    if (rawEmail && !email) c.warn('guardianEmail', 'invalid_email');
-    const rawLang = text('language');
-    const lang = rawLang ? language(rawLang) : 'lv';
-    if (rawLang && !lang) c.warn('language', 'unknown_language');
-    const rawPriority = text('priority');
-    const priority = rawPriority ? cellInteger(cells.priority) : null;
-    if (rawPriority && (priority === null || priority < 1 || priority > 5)) c.warn('priority', 'invalid_priority');
-    const rawDelivery = text('deliveryMethod');
-    const delivery = rawDelivery ? deliveryMethod(rawDelivery) : 'pickup';
-    if (rawDelivery && !delivery) c.warn('deliveryMethod', 'unknown_delivery_method');
-    const address = text('address') || null;
-    if (delivery === 'home' && !address) c.warn('address', 'address_needed_for_delivery');
-
-    return c.result(() => {
-      const code = (pc as { ok: true; value: PersonalCode }).value;
-      return {
-        key: code.code,
-        record: {
-          class: cls,
-          firstName,
-          lastName,
-          personalCode: code,
-          deviceType: type!,
-          guardianName: text('guardianName') || null,
-          guardianPhone: phone,
-          guardianEmail: email,
-          language: lang ?? 'lv',
-          reason: text('reason') || null,
-          priority: priority !== null && priority >= 1 && priority <= 5 ? priority : null,
-          deliveryMethod: delivery ?? 'pickup',
-          address,
-        },
-      };
-    });
+  schema,
+  build(v, warn) {
+    const method = v.deliveryMethod ?? 'pickup';
+    if (method === 'home' && !v.address) warn('address', 'address_needed_for_delivery');
+    return {
+      key: v.personalCode.code,
+      record: { ...v, language: v.language ?? 'lv', deliveryMethod: method },
+    };
   },
 };

@@ -1,6 +1,7 @@
-import { cellDate, cellText } from '../cells.ts';
-import { parsePersonalCode, type PersonalCode } from '../personalCode.ts';
-import { RowCheck, type KindSpec } from './types.ts';
+import { z } from 'zod';
+import type { PersonalCode } from '../personalCode.ts';
+import { optionalText, personalCode, requiredChoice, requiredDate, requiredText, type RowContext } from './fieldSchemas.ts';
+import type { KindSpec } from './types.ts';
 import { choiceLists, familyStatus } from './words.ts';
 
 export type FoodEntitlementRow = {
@@ -14,7 +15,23 @@ export type FoodEntitlementRow = {
 };
 
 /** Family status (poor or low-income) with its validity per pupil. Key: the personal code. */
-export const foodEntitlements: KindSpec<FoodEntitlementRow> = {
+const schema = (ctx: RowContext) =>
+  z
+    .object({
+      personalCode: personalCode(),
+      firstName: requiredText(),
+      lastName: requiredText(),
+      class: optionalText(),
+      status: requiredChoice(familyStatus, 'unknown_status'),
+      validFrom: requiredDate(ctx),
+      validTo: requiredDate(ctx),
+    })
+    // Both ends are inclusive, so a status valid for one day has validFrom equal to validTo.
+    .superRefine((row, c) => {
+      if (row.validTo < row.validFrom) c.addIssue({ code: 'custom', message: 'validity_reversed', path: ['validTo'] });
+    });
+
+export const foodEntitlements: KindSpec<FoodEntitlementRow, ReturnType<typeof schema>> = {
   kind: 'food-entitlements',
   fields: [
     { key: 'personalCode', required: true, names: ['Personas kods', 'Персональный код', 'Personal code', 'P.k.', 'Skolēna personas kods'] },
@@ -26,32 +43,8 @@ export const foodEntitlements: KindSpec<FoodEntitlementRow> = {
     { key: 'validTo', required: true, names: ['Derīgs līdz', 'Действует до', 'Valid to', 'Statuss līdz', 'Līdz', 'Valid until'] },
   ],
   choices: { status: choiceLists.status },
-  parseRow(cells, ctx) {
-    const c = new RowCheck();
-    const text = (k: string) => cellText(cells[k]);
-    const pc = parsePersonalCode(cells.personalCode);
-    if (!pc.ok) c.error('personalCode', pc.reason === 'missing' ? 'required' : `personal_code_${pc.reason}`);
-    const firstName = text('firstName');
-    const lastName = text('lastName');
-    if (!firstName) c.error('firstName', 'required');
-    if (!lastName) c.error('lastName', 'required');
-    const rawStatus = text('status');
-    const status = familyStatus(rawStatus);
-    if (!rawStatus) c.error('status', 'required');
-    else if (!status) c.error('status', 'unknown_status');
-    const dates: Record<string, string | null> = {};
-    for (const f of ['validFrom', 'validTo']) {
-      dates[f] = cellDate(cells[f], ctx.date1904);
-      if (!text(f) && !(cells[f] instanceof Date) && typeof cells[f] !== 'number') c.error(f, 'required');
-      else if (!dates[f]) c.error(f, 'invalid_date');
-    }
-    if (dates.validFrom && dates.validTo && dates.validTo < dates.validFrom) c.error('validTo', 'validity_reversed');
-    return c.result(() => {
-      const code = (pc as { ok: true; value: PersonalCode }).value;
-      return {
-        key: code.code,
-        record: { personalCode: code, firstName, lastName, class: text('class') || null, status: status!, validFrom: dates.validFrom!, validTo: dates.validTo! },
-      };
-    });
+  schema,
+  build(v) {
+    return { key: v.personalCode.code, record: v };
   },
 };

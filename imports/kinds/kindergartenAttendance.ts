@@ -1,11 +1,20 @@
-import { cellDate, cellInteger, cellText } from '../cells.ts';
+import { z } from 'zod';
 import { normalizeHeader } from '../headers.ts';
-import { RowCheck, type KindSpec } from './types.ts';
+import { requiredCount, requiredDate, requiredText, type RowContext } from './fieldSchemas.ts';
+import type { KindSpec } from './types.ts';
 
 export type AttendanceRow = { day: string; group: string; registered: number; present: number };
 
 /** Per day and group of a base kindergarten: registered and present. Key: day + group. */
-export const kindergartenAttendance: KindSpec<AttendanceRow> = {
+const schema = (ctx: RowContext) =>
+  z.object({
+    day: requiredDate(ctx, { notAfterToday: true }),
+    group: requiredText(),
+    registered: requiredCount(),
+    present: requiredCount(),
+  });
+
+export const kindergartenAttendance: KindSpec<AttendanceRow, ReturnType<typeof schema>> = {
   kind: 'kindergarten-attendance',
   fields: [
     { key: 'day', required: true, names: ['Datums', 'Дата', 'Date', 'Diena'] },
@@ -14,26 +23,10 @@ export const kindergartenAttendance: KindSpec<AttendanceRow> = {
     { key: 'present', required: true, names: ['Klātesoši', 'Присутствует', 'Present', 'Klātesošo skaits', 'Apmeklē'] },
   ],
   choices: {},
-  parseRow(cells, ctx) {
-    const c = new RowCheck();
-    const day = cellDate(cells.day, ctx.date1904);
-    if (!cellText(cells.day) && !(cells.day instanceof Date)) c.error('day', 'required');
-    else if (!day) c.error('day', 'invalid_date');
-    else if (day > ctx.today) c.error('day', 'date_in_future');
-    const group = cellText(cells.group);
-    if (!group) c.error('group', 'required');
-    const counts: Record<string, number> = {};
-    for (const f of ['registered', 'present']) {
-      const n = cellInteger(cells[f]);
-      if (!cellText(cells[f])) c.error(f, 'required');
-      else if (n === null) c.error(f, 'not_a_number');
-      else if (n < 0) c.error(f, 'negative');
-      else counts[f] = n;
-    }
-    if (counts.present !== undefined && counts.registered !== undefined && counts.present > counts.registered) c.warn('present', 'present_above_registered');
-    return c.result(() => ({
-      key: `${day}|${normalizeHeader(group)}`,
-      record: { day: day!, group, registered: counts.registered!, present: counts.present! },
-    }));
+  schema,
+  build(v, warn) {
+    // Accepted: the list of registered children may lag behind the children who actually came.
+    if (v.present > v.registered) warn('present', 'present_above_registered');
+    return { key: `${v.day}|${normalizeHeader(v.group)}`, record: v };
   },
 };

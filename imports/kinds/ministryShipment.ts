@@ -1,11 +1,31 @@
+import { z } from 'zod';
 import { cellText } from '../cells.ts';
-import { RowCheck, type KindSpec } from './types.ts';
+import { optionalText, requiredChoice } from './fieldSchemas.ts';
+import type { KindSpec } from './types.ts';
 import { choiceLists, deviceType } from './words.ts';
 
 export type ShipmentRow = { serial: string; deviceType: 'laptop' | 'tablet'; make: string | null; model: string | null; condition: string };
 
 /** Devices in a ministry delivery. Key: the serial number. */
-export const ministryShipment: KindSpec<ShipmentRow> = {
+// Serials are letters and digits with a few separators; spaces typed inside them are dropped.
+const serial = () =>
+  z.any().transform((v, ctx) => {
+    const s = cellText(v).replace(/\s+/g, '').toUpperCase();
+    if (!s) ctx.addIssue({ code: 'custom', message: 'required' });
+    else if (!/^[A-Z0-9][A-Z0-9\-_/.]{2,63}$/.test(s)) ctx.addIssue({ code: 'custom', message: 'invalid_serial' });
+    return s;
+  });
+
+const schema = () =>
+  z.object({
+    deviceType: requiredChoice(deviceType, 'unknown_device_type'),
+    make: optionalText(),
+    model: optionalText(),
+    serial: serial(),
+    condition: optionalText(),
+  });
+
+export const ministryShipment: KindSpec<ShipmentRow, ReturnType<typeof schema>> = {
   kind: 'ministry-shipment',
   fields: [
     { key: 'deviceType', required: true, names: ['Ierīces tips', 'Тип устройства', 'Device type', 'Ierīce', 'Tips', 'Устройство', 'Device', 'Type'] },
@@ -15,18 +35,8 @@ export const ministryShipment: KindSpec<ShipmentRow> = {
     { key: 'condition', required: false, names: ['Stāvoklis', 'Состояние', 'Condition'] },
   ],
   choices: { deviceType: choiceLists.deviceType },
-  parseRow(cells) {
-    const c = new RowCheck();
-    const serial = cellText(cells.serial).replace(/\s+/g, '').toUpperCase();
-    if (!serial) c.error('serial', 'required');
-    else if (!/^[A-Z0-9][A-Z0-9\-_/.]{2,63}$/.test(serial)) c.error('serial', 'invalid_serial');
-    const rawType = cellText(cells.deviceType);
-    const type = deviceType(rawType);
-    if (!rawType) c.error('deviceType', 'required');
-    else if (!type) c.error('deviceType', 'unknown_device_type');
-    return c.result(() => ({
-      key: serial,
-      record: { serial, deviceType: type!, make: cellText(cells.make) || null, model: cellText(cells.model) || null, condition: cellText(cells.condition) || 'new' },
-    }));
+  schema,
+  build(v) {
+    return { key: v.serial, record: { ...v, condition: v.condition ?? 'new' } };
   },
 };

@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import type { FieldSpec } from '../headers.ts';
+import type { RowContext } from './fieldSchemas.ts';
 
 export const importKinds = ['device-needs', 'food-entitlements', 'kindergarten-attendance', 'ministry-shipment'] as const;
 export type ImportKind = (typeof importKinds)[number];
@@ -11,28 +13,21 @@ export type ParsedRow<T> =
   | { ok: true; record: T; key: string; warnings: RowIssue[] }
   | { ok: false; errors: RowIssue[]; warnings: RowIssue[] };
 
+// Any zod object over the field keys; each kind's own schema keeps its precise types.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RowSchema = z.ZodObject<any>;
+
+/** A kind's values after the row parser has turned every Dropped optional value into null. */
+export type Settled<V> = { [K in keyof V]: Exclude<V[K], import('./fieldSchemas.ts').Dropped> };
+
 /** Field names in a kind's `names` lists start with the Latvian, Russian and English template headers. */
-export type KindSpec<T> = {
+export type KindSpec<T, S extends RowSchema = RowSchema> = {
   kind: ImportKind;
   fields: FieldSpec[];
   /** Drop-down lists for the template, per field key, as [value label per language] choices. */
   choices: Record<string, Array<{ lv: string; ru: string; en: string }>>;
-  /** Validates and normalises one row given its cells by field key. */
-  parseRow(cells: Record<string, unknown>, ctx: { date1904: boolean; today: string }): ParsedRow<T>;
+  /** The kind's zod schema of one row (cells by field key) for a file read in `ctx`. */
+  schema(ctx: RowContext): S;
+  /** The record and its natural key from valid values; `warn` reports what needs several fields to see. */
+  build(values: Settled<z.output<S>>, warn: (field: string, code: string) => void): { key: string; record: T };
 };
-
-/** Helper for kinds: collects issues and says whether the row survives. */
-export class RowCheck {
-  errors: RowIssue[] = [];
-  warnings: RowIssue[] = [];
-  error(field: string | null, code: string): void {
-    this.errors.push({ field, code });
-  }
-  warn(field: string | null, code: string): void {
-    this.warnings.push({ field, code });
-  }
-  result<T>(build: () => { record: T; key: string }): ParsedRow<T> {
-    if (this.errors.length) return { ok: false, errors: this.errors, warnings: this.warnings };
-    return { ok: true, ...build(), warnings: this.warnings };
-  }
-}

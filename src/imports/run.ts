@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { kindSpecs, type ImportKind, type RowIssue } from '../../imports/kinds/index.ts';
+import { kindSpecs, rowParser, type ImportKind, type ParsedRow, type RowIssue } from '../../imports/kinds/index.ts';
 import { readImportRows, SpreadsheetError, type HeaderEvent, type SourceFile } from '../../imports/readWorkbook.ts';
 import type { PersonalCodeKey } from '../pupils/personalCodes.ts';
 import { rigaToday } from '../shared/dates.ts';
@@ -50,6 +50,7 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
 
   // Pass 1: validate everything, write nothing but the issues.
   let header: HeaderEvent | null = null;
+  let parseRow: ((cells: Record<string, unknown>) => ParsedRow<unknown>) | null = null;
   const seen = new Set<string>();
   const rejectedRows = new Set<number>();
   let rows = 0;
@@ -58,10 +59,11 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
     for await (const ev of readImportRows(file, spec.fields, { maxRows: deps.maxRows })) {
       if (ev.type === 'header') {
         header = ev;
+        parseRow = rowParser(spec, { date1904: ev.date1904, today });
         continue;
       }
       rows += 1;
-      const parsed = spec.parseRow(ev.cells, { date1904: header!.date1904, today });
+      const parsed = parseRow!(ev.cells);
       const push = (list: RowIssue[], severity: Issue['severity']) =>
         list.forEach((i) => issueBuffer.push({ row: ev.rowNumber, field: i.field, column: columnOf(header!, i.field), code: i.code, severity, phase: 'parse' }));
       push(parsed.warnings, 'warning');
@@ -131,7 +133,7 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
     pending += 1;
     lastRow = ev.rowNumber;
     if (!rejectedRows.has(ev.rowNumber)) {
-      const parsed = spec.parseRow(ev.cells, { date1904: header.date1904, today });
+      const parsed = parseRow!(ev.cells);
       if (parsed.ok) batch.push({ rowNumber: ev.rowNumber, record: parsed.record as never });
     }
     if (pending >= size) await commit();

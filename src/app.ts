@@ -26,6 +26,7 @@ import { statusRoutes } from './status/routes.ts';
 import { homePages } from './web/pages.ts';
 import { importApiRoutes } from './imports/routes.ts';
 import { importPages } from './imports/pages.ts';
+import { deviceApiRoutes } from './devices/routes.ts';
 import type { ImportQueue } from './imports/jobs.ts';
 
 export type AppDeps = { config: Config; redis: Redis; redisPrefix: string; sessionSecret: string; logger: Logger; importQueue: ImportQueue };
@@ -74,6 +75,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(auditRoutes());
   app.use(importApiRoutes(deps.importQueue, config.imports.maxBytes));
   app.use(importPages(deps.importQueue, config.imports.maxBytes));
+  app.use(deviceApiRoutes());
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -271,4 +271,24 @@ describe('imports: access', () => {
     const list = await request(stack().app).get('/api/imports').set('Authorization', `Bearer ${b.token}`).expect(200);
     expect(list.body.items).to.deep.equal([]);
   });
+
+  it('GET /api/device-needs lists what an import registered, codes masked, and only within the caller\'s institution', async () => {
+    const a = await principalOf();
+    const b = await principalOf();
+    await importFile(a.token, { kind: 'device-needs' }, fixture('device-needs-title-row-phones-as-numbers-one-bad-check-digit.xlsx'));
+    const mine = await request(stack().app).get(`/api/device-needs?institution=${a.code}`).set('Authorization', `Bearer ${a.token}`).expect(200);
+    expect(mine.body.items).to.have.length(8);
+    const rihards = mine.body.items.find((i: { firstName: string }) => i.firstName === 'Rihards');
+    expect(rihards).to.include({ deviceType: 'laptop', status: 'registered', personalCode: '020307-2****' });
+    expect(rihards.class).to.be.a('string').and.not.equal('');
+    expect(rihards.referenceCode).to.match(/^[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{3}$/);
+    expect(JSON.stringify(mine.body)).not.to.include('020307-20404');
+    const theirs = await request(stack().app).get(`/api/device-needs?institution=${a.code}`).set('Authorization', `Bearer ${b.token}`).expect(404);
+    expect(theirs.body.error.code).to.equal('institution_not_found');
+    const own = await request(stack().app).get('/api/device-needs').set('Authorization', `Bearer ${b.token}`).expect(200);
+    expect(own.body.items).to.deep.equal([]);
+    const coord = await makeToken((await makeUser('coordinator')).email);
+    const all = await request(stack().app).get('/api/device-needs').set('Authorization', `Bearer ${coord}`).expect(200);
+    expect(all.body.items).to.have.length(8);
+  });
 });

@@ -41,6 +41,7 @@ const ownScopeRoutes = new Map<string, number[]>([
   ['GET /imports', [200]],
   ['POST /imports', [400]],
   ['GET /api/imports/templates/:kind.xlsx', [200]],
+  ['GET /api/device-needs', [200]],
 ]);
 
 // Routes whose answer holds no institution's data as text even for those allowed (templates, workbooks).
@@ -79,6 +80,8 @@ describe('tenant isolation: every staff route as a principal of another institut
     const pb = await makeUser('principal', b.code);
     const coord = await makeUser('coordinator');
     const aToken = await makeToken(pa.email);
+    // A pupil of A with a device need, so that lists of pupils have something of A's to leak.
+    await importFile(aToken, { kind: 'device-needs' }, await makeWorkbook(['Klase', 'Vārds', 'Uzvārds', 'Personas kods', 'Ierīce'], [['3.a', 'Alfrēds', 'Alfasons', '020307-20404', 'planšete']]), 'needs.xlsx');
     const imp = await importFile(aToken, { kind: 'kindergarten-attendance' }, await makeWorkbook(['Datums', 'Grupa', 'Reģistrēti', 'Klātesoši'], [['16.03.2020', a.group!.name, 3, 2]]), 'alpha.xlsx');
     f = {
       a: { code: a.code, name: 'Alpha kindergarten', principalEmail: pa.email, principalId: String(pa.user._id), groupName: a.group!.name, importId: imp.id },
@@ -100,7 +103,7 @@ describe('tenant isolation: every staff route as a principal of another institut
   });
 
   it('answers 403 or 404 and never institution A data to principal B', async () => {
-    const secrets = [f.a.code, f.a.name, f.a.principalEmail, f.a.groupName];
+    const secrets = [f.a.code, f.a.name, f.a.principalEmail, f.a.groupName, 'Alfrēds', 'Alfasons', '020307-2'];
     const checked: string[] = [];
     for (const route of routes) {
       const key = `${route.method} ${route.path}`;

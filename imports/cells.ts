@@ -27,6 +27,12 @@ export function cellText(v: unknown): string {
   return '';
 }
 
+/** A formula's cached result in place of the formula (so numbers typed by formula stay numbers); other cells as they are. */
+export function cellScalar(v: unknown): unknown {
+  if (v !== null && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v)) return (v as { result?: unknown }).result;
+  return v;
+}
+
 /** A calendar day `YYYY-MM-DD` from a date, an Excel serial number or date text; null otherwise. */
 export function cellDate(v: unknown, date1904 = false): string | null {
   if (v === null || v === undefined || typeof v === 'boolean') return null;

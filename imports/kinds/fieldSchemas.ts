@@ -6,7 +6,7 @@
  */
 
 import { z } from 'zod';
-import { cellDate, cellInteger, cellText, normalizeEmail, normalizePhone } from '../cells.ts';
+import { cellDate, cellInteger, cellScalar, cellText, normalizeEmail, normalizePhone } from '../cells.ts';
 import { parsePersonalCode } from '../personalCode.ts';
 
 /** What one row's schema depends on: the workbook's date system and today's date in Riga. */
@@ -24,19 +24,14 @@ export class Dropped {
 
 type Ctx = { addIssue(issue: { code: 'custom'; message: string }): void };
 
-function fail(ctx: Ctx, code: string): never {
+/** Fails the field with a stable code (the issue's message). */
+export function fail(ctx: Ctx, code: string): never {
   ctx.addIssue({ code: 'custom', message: code });
   return z.NEVER;
 }
 
-/** A formula's cached result in place of the formula, so numbers typed by formula stay numbers. */
-function scalar(v: unknown): unknown {
-  if (v !== null && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v)) return (v as { result?: unknown }).result;
-  return v;
-}
-
 // Real dates and serial numbers render as text too, but a cell holding one is never blank.
-const blank = (v: unknown) => cellText(v) === '' && !(scalar(v) instanceof Date) && typeof scalar(v) !== 'number';
+const blank = (v: unknown) => cellText(v) === '' && !(cellScalar(v) instanceof Date) && typeof cellScalar(v) !== 'number';
 
 /** Text that must be there. */
 export const requiredText = () => z.any().transform((v, ctx) => cellText(v) || fail(ctx, 'required'));
@@ -47,7 +42,7 @@ export const optionalText = () => z.any().transform((v): string | null => cellTe
 /** A Latvian personal code in either form, typed as text or as a number. */
 export const personalCode = () =>
   z.any().transform((v, ctx) => {
-    const raw = scalar(v);
+    const raw = cellScalar(v);
     const result = parsePersonalCode(typeof raw === 'number' ? raw : cellText(raw) || null);
     if (result.ok) return result.value;
     return fail(ctx, result.reason === 'missing' ? 'required' : `personal_code_${result.reason}`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cellText } from '../cells.ts';
-import { optionalText, requiredChoice } from './fieldSchemas.ts';
+import { fail, optionalText, requiredChoice } from './fieldSchemas.ts';
 import type { KindSpec } from './types.ts';
 import { choiceLists, deviceType } from './words.ts';
 
@@ -11,9 +11,8 @@ export type ShipmentRow = { serial: string; deviceType: 'laptop' | 'tablet'; mak
 const serial = () =>
   z.any().transform((v, ctx) => {
     const s = cellText(v).replace(/\s+/g, '').toUpperCase();
-    if (!s) ctx.addIssue({ code: 'custom', message: 'required' });
-    else if (!/^[A-Z0-9][A-Z0-9\-_/.]{2,63}$/.test(s)) ctx.addIssue({ code: 'custom', message: 'invalid_serial' });
-    return s;
+    if (!s) return fail(ctx, 'required');
+    return /^[A-Z0-9][A-Z0-9\-_/.]{2,63}$/.test(s) ? s : fail(ctx, 'invalid_serial');
   });
 
 const schema = () =>

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { FieldSpec } from '../headers.ts';
-import type { RowContext } from './fieldSchemas.ts';
+import type { Dropped, RowContext } from './fieldSchemas.ts';
 
 export const importKinds = ['device-needs', 'food-entitlements', 'kindergarten-attendance', 'ministry-shipment'] as const;
 export type ImportKind = (typeof importKinds)[number];
@@ -14,11 +14,10 @@ export type ParsedRow<T> =
   | { ok: false; errors: RowIssue[]; warnings: RowIssue[] };
 
 // Any zod object over the field keys; each kind's own schema keeps its precise types.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type RowSchema = z.ZodObject<any>;
 
 /** A kind's values after the row parser has turned every Dropped optional value into null. */
-export type Settled<V> = { [K in keyof V]: Exclude<V[K], import('./fieldSchemas.ts').Dropped> };
+export type Settled<V> = { [K in keyof V]: Exclude<V[K], Dropped> };
 
 /** Field names in a kind's `names` lists start with the Latvian, Russian and English template headers. */
 export type KindSpec<T, S extends RowSchema = RowSchema> = {

@@ -8,7 +8,7 @@ import type { ApplyContext, BatchRow, RowResult } from './apply/types.ts';
 import { ImportIssueModel, ImportModel } from './model.ts';
 import { readFile } from './storage.ts';
 
-export type RunDeps = { key: PersonalCodeKey; maxRows: number; batchSize?: number; onBatch?: () => Promise<void> };
+export type RunDeps = { key: PersonalCodeKey; maxRows: number; batchSize?: number };
 type Issue = { row: number; column: string | null; field: string | null; code: string; severity: 'error' | 'warning'; phase: 'parse' | 'apply' };
 
 /** A permanent failure of one import (bad file, no header): retrying cannot help. */
@@ -125,7 +125,6 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
     applied.processed += pending;
     pending = 0;
     await ImportModel.updateOne({ _id: imp._id }, { $set: { checkpointRow: lastRow, applied, 'progress.processed': applied.processed } });
-    await deps.onBatch?.();
   };
 
   for await (const ev of readImportRows(file, spec.fields, { maxRows: deps.maxRows })) {

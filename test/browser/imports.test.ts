@@ -1,24 +1,14 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { stack } from '../support/stack.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { makeInstitution, makeUser } from '../support/factories.ts';
 import { fixture } from '../support/imports.ts';
-import { loadCatalogue } from '../../src/i18n/index.ts';
+import { catalogueText, startBrowserStack } from '../support/browser.ts';
 import { PupilModel } from '../../src/pupils/model.ts';
 
 /** Texts come from the Latvian catalogue, so the test follows any rewording of the pages. */
-const catalogue = loadCatalogue('lv') as Record<string, unknown>;
-
-function text(key: string, vars: Record<string, string> = {}): string {
-  let value: unknown = catalogue;
-  for (const part of key.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
-  if (typeof value !== 'string') throw new Error(`no text "${key}" in the lv catalogue`);
-  return value.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => vars[name] ?? whole);
-}
+const text = (key: string, vars: Record<string, string> = {}) => catalogueText('lv', key, vars);
 
 /** The import pages refresh themselves every 2 s until the worker is done; give that room. */
 const FINISHED_TIMEOUT = 45_000;
@@ -34,7 +24,7 @@ function cellText(cell: ExcelJS.Cell): string {
 describe('spreadsheet imports in a browser (upload, preview, apply, report)', function () {
   this.timeout(120_000);
 
-  let server: http.Server;
+  let stop: () => Promise<void>;
   let baseURL: string;
   let browser: Browser;
   let context: BrowserContext;
@@ -42,28 +32,13 @@ describe('spreadsheet imports in a browser (upload, preview, apply, report)', fu
   let principal: Awaited<ReturnType<typeof makeUser>>;
 
   before(async () => {
-    server = http.createServer(stack().app);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
+    ({ baseURL, browser, close: stop } = await startBrowserStack());
     const { code } = await makeInstitution();
     principal = await makeUser('principal', code);
-
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
   });
 
   after(async () => {
-    await browser?.close();
-    if (server?.listening) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    await stop?.();
   });
 
   afterEach(async () => {

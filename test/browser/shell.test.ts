@@ -1,20 +1,8 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { stack } from '../support/stack.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { makeInstitution, makeUser } from '../support/factories.ts';
-import { languages, loadCatalogue, type Lang } from '../../src/i18n/index.ts';
-
-/** Texts come from the catalogues, so the test follows any rewording of the pages. */
-const catalogues = Object.fromEntries(languages.map((l) => [l, loadCatalogue(l)])) as Record<Lang, Record<string, unknown>>;
-
-function text(lang: Lang, key: string): string {
-  let value: unknown = catalogues[lang];
-  for (const part of key.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
-  if (typeof value !== 'string') throw new Error(`no text "${key}" in the ${lang} catalogue`);
-  return value;
-}
+import { catalogueText as text, startBrowserStack } from '../support/browser.ts';
+import { languages } from '../../src/i18n/index.ts';
 
 async function htmlLang(page: Page): Promise<string | null> {
   return page.evaluate(() => document.documentElement.getAttribute('lang'));
@@ -25,7 +13,7 @@ async function heading(page: Page): Promise<string> {
 }
 
 describe('page shell in a browser (sign-in, language switch, sign-out)', () => {
-  let server: http.Server;
+  let stop: () => Promise<void>;
   let baseURL: string;
   let browser: Browser;
   let context: BrowserContext;
@@ -33,28 +21,13 @@ describe('page shell in a browser (sign-in, language switch, sign-out)', () => {
   let principal: Awaited<ReturnType<typeof makeUser>>;
 
   before(async () => {
-    server = http.createServer(stack().app);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
+    ({ baseURL, browser, close: stop } = await startBrowserStack());
     const { code } = await makeInstitution();
     principal = await makeUser('principal', code);
-
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
   });
 
   after(async () => {
-    await browser?.close();
-    if (server?.listening) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    await stop?.();
   });
 
   beforeEach(async () => {

@@ -56,6 +56,7 @@ export const deviceNeeds: KindSpec<DeviceNeedRow, ReturnType<typeof schema>> = {
     { key: 'address', required: false, names: ['Adrese', 'Адрес', 'Address', 'Piegādes adrese'] },
   ],
   choices: { deviceType: choiceLists.deviceType, language: choiceLists.language, deliveryMethod: choiceLists.deliveryMethod },
+  keyField: 'personalCode',
   schema,
   build(v, warn) {
     const method = v.deliveryMethod ?? 'pickup';

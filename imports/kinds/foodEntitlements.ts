@@ -43,6 +43,7 @@ export const foodEntitlements: KindSpec<FoodEntitlementRow, ReturnType<typeof sc
     { key: 'validTo', required: true, names: ['Derīgs līdz', 'Действует до', 'Valid to', 'Statuss līdz', 'Līdz', 'Valid until'] },
   ],
   choices: { status: choiceLists.status },
+  keyField: 'personalCode',
   schema,
   build(v) {
     return { key: v.personalCode.code, record: v };

@@ -23,6 +23,7 @@ export const kindergartenAttendance: KindSpec<AttendanceRow, ReturnType<typeof s
     { key: 'present', required: true, names: ['Klātesoši', 'Присутствует', 'Present', 'Klātesošo skaits', 'Apmeklē'] },
   ],
   choices: {},
+  keyField: 'day',
   schema,
   build(v, warn) {
     // Accepted: the list of registered children may lag behind the children who actually came.

@@ -34,6 +34,7 @@ export const ministryShipment: KindSpec<ShipmentRow, ReturnType<typeof schema>> 
     { key: 'condition', required: false, names: ['Stāvoklis', 'Состояние', 'Condition'] },
   ],
   choices: { deviceType: choiceLists.deviceType },
+  keyField: 'serial',
   schema,
   build(v) {
     return { key: v.serial, record: { ...v, condition: v.condition ?? 'new' } };

@@ -25,6 +25,8 @@ export type KindSpec<T, S extends RowSchema = RowSchema> = {
   fields: FieldSpec[];
   /** Drop-down lists for the template, per field key, as [value label per language] choices. */
   choices: Record<string, Array<{ lv: string; ru: string; en: string }>>;
+  /** The field a row's natural key is reported under when the key repeats within a file. */
+  keyField: string;
   /** The kind's zod schema of one row (cells by field key) for a file read in `ctx`. */
   schema(ctx: RowContext): S;
   /** The record and its natural key from valid values; `warn` reports what needs several fields to see. */

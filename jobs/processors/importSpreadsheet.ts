@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ImportFailed, markImportFailed, runImport } from '../../src/imports/run.ts';
+import { markImportFailed, runImport } from '../../src/imports/run.ts';
+import { SpreadsheetError } from '../../imports/readWorkbook.ts';
 import { ImportModel } from '../../src/imports/model.ts';
 import type { PersonalCodeKey } from '../../src/pupils/personalCodes.ts';
 import type { ImportJob } from '../queues.ts';
@@ -41,7 +42,7 @@ export function importProcessor(deps: ImportProcessorDeps) {
     try {
       await runImport(importId, { key: deps.key, maxRows: deps.maxRows });
     } catch (err) {
-      if (err instanceof ImportFailed) {
+      if (err instanceof SpreadsheetError) {
         await markImportFailed(importId, err.code, err.params);
         throw new UnrecoverableError(err.code);
       }

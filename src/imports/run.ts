@@ -11,17 +11,6 @@ import { readFile } from './storage.ts';
 export type RunDeps = { key: PersonalCodeKey; maxRows: number; batchSize?: number };
 type Issue = { row: number; column: string | null; field: string | null; code: string; severity: 'error' | 'warning'; phase: 'parse' | 'apply' };
 
-/** A permanent failure of one import (bad file, no header): retrying cannot help. */
-export class ImportFailed extends Error {
-  readonly code: string;
-  readonly params: Record<string, string | number>;
-  constructor(code: string, params: Record<string, string | number> = {}) {
-    super(code);
-    this.code = code;
-    this.params = params;
-  }
-}
-
 function columnOf(header: HeaderEvent, field: string | null): string | null {
   return field ? (header.match.columns[field]?.header ?? null) : null;
 }
@@ -55,39 +44,33 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
   const rejectedRows = new Set<number>();
   let rows = 0;
   let parseWarnings = 0;
-  try {
-    for await (const ev of readImportRows(file, spec.fields, { maxRows: deps.maxRows })) {
-      if (ev.type === 'header') {
-        header = ev;
-        parseRow = rowParser(spec, { date1904: ev.date1904, today });
-        continue;
-      }
-      rows += 1;
-      const parsed = parseRow!(ev.cells);
-      const push = (list: RowIssue[], severity: Issue['severity']) =>
-        list.forEach((i) => issueBuffer.push({ row: ev.rowNumber, field: i.field, column: columnOf(header!, i.field), code: i.code, severity, phase: 'parse' }));
-      push(parsed.warnings, 'warning');
-      parseWarnings += parsed.warnings.length;
-      if (!parsed.ok) {
-        push(parsed.errors, 'error');
-        rejectedRows.add(ev.rowNumber);
-      } else if (seen.has(parsed.key)) {
-        const keyField = spec.fields.find((f) => f.required)!.key;
-        const field = kind === 'device-needs' || kind === 'food-entitlements' ? 'personalCode' : kind === 'ministry-shipment' ? 'serial' : keyField;
-        push([{ field, code: 'duplicate_in_file' }], 'error');
-        rejectedRows.add(ev.rowNumber);
-      } else {
-        seen.add(parsed.key);
-      }
-      if (issueBuffer.length >= 500) await flushIssues();
+  // A SpreadsheetError (bad file, no header, too many rows) is permanent: the processor fails the import.
+  for await (const ev of readImportRows(file, spec.fields, { maxRows: deps.maxRows })) {
+    if (ev.type === 'header') {
+      header = ev;
+      parseRow = rowParser(spec, { date1904: ev.date1904, today });
+      continue;
     }
-  } catch (err) {
-    if (err instanceof SpreadsheetError) throw new ImportFailed(err.code, err.params);
-    throw err;
+    rows += 1;
+    const parsed = parseRow!(ev.cells);
+    const push = (list: RowIssue[], severity: Issue['severity']) =>
+      list.forEach((i) => issueBuffer.push({ row: ev.rowNumber, field: i.field, column: columnOf(header!, i.field), code: i.code, severity, phase: 'parse' }));
+    push(parsed.warnings, 'warning');
+    parseWarnings += parsed.warnings.length;
+    if (!parsed.ok) {
+      push(parsed.errors, 'error');
+      rejectedRows.add(ev.rowNumber);
+    } else if (seen.has(parsed.key)) {
+      push([{ field: spec.keyField, code: 'duplicate_in_file' }], 'error');
+      rejectedRows.add(ev.rowNumber);
+    } else {
+      seen.add(parsed.key);
+    }
+    if (issueBuffer.length >= 500) await flushIssues();
   }
   await flushIssues();
   seen.clear();
-  if (!header) throw new ImportFailed('no_header');
+  if (!header) throw new SpreadsheetError('no_header');
   await ImportModel.updateOne(
     { _id: imp._id },
     { $set: { 'progress.total': rows, header: { sheet: header.sheet, row: header.rowNumber, columns: Object.fromEntries(Object.entries(header.match.columns).map(([k, v]) => [k, v.header])) } } },

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import ExcelJS from 'exceljs';
 import { projectRoot } from '../../src/config.ts';
 import { findFreePort } from '../../src/infra/processes.ts';
-import { ensureFerretDb } from '../../src/infra/ferretdb.ts';
+import { ensureFerretDb, removeFerretDbData } from '../../src/infra/ferretdb.ts';
 import { ensureRedis } from '../../src/infra/redisServer.ts';
 
 /**
@@ -138,6 +138,7 @@ try {
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
   await mongo.stop();
+  await removeFerretDbData(dataDir);
   await redis.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

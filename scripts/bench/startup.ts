@@ -4,6 +4,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { projectRoot } from '../../src/config.ts';
 import { findFreePort } from '../../src/infra/processes.ts';
+import { removeFerretDbData } from '../../src/infra/ferretdb.ts';
 
 /**
  * Starts the whole service (`scripts/run.ts`, as `scripts/start` does once dependencies are in
@@ -47,5 +48,6 @@ try {
   console.log(`BENCH startup.first_start_to_ready ${(first / 1000).toFixed(2)} s target <= 10 ${first <= 10_000 ? 'pass' : 'miss'}`);
   console.log(`BENCH startup.to_ready_median ${(median / 1000).toFixed(2)} s target <= 3 ${median <= 3000 ? 'pass' : 'miss'}`);
 } finally {
+  await removeFerretDbData(dataDir);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { projectRoot } from '../config.ts';
+import { chooseBackend, dropBackendData, type Backend } from './ferretdbBackend.ts';
 import { findFreePort, isAlive, isPortOpen, readNumberFile, stopProcess, waitForPort } from './processes.ts';
 
 /** A FerretDB that runs under DATA_DIR; `owned` says whether this process started it. */
@@ -11,7 +12,19 @@ export const ferretdbBinary = path.join(projectRoot, '.tools', 'ferretdb', 'bin'
 
 function files(dataDir: string) {
   const dir = path.join(dataDir, 'ferretdb');
-  return { dir, sqlite: path.join(dir, 'sqlite'), state: path.join(dir, 'state'), port: path.join(dir, 'port'), pid: path.join(dir, 'pid'), log: path.join(dir, 'ferretdb.log') };
+  return {
+    dir,
+    sqlite: path.join(dir, 'sqlite'),
+    state: path.join(dir, 'state'),
+    port: path.join(dir, 'port'),
+    pid: path.join(dir, 'pid'),
+    log: path.join(dir, 'ferretdb.log'),
+    backend: path.join(dir, 'backend.json'),
+  };
+}
+
+function handlerArgs(b: Backend, sqliteDir: string): string[] {
+  return b.handler === 'pg' ? ['--handler=pg', `--postgresql-url=${b.url}`] : ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`];
 }
 
 /** Builds FerretDB once (scripts/ferretdb/build skips when the pinned binary exists). */
@@ -25,7 +38,7 @@ export function buildFerretDb(): void {
  * Returns the FerretDB serving DATA_DIR, starting it when none runs. The port is recorded under
  * DATA_DIR so that the service, the worker and the CLI all find the same server.
  */
-export async function ensureFerretDb(dataDir: string, dbName: string, preferredPort?: number): Promise<EmbeddedMongo> {
+export async function ensureFerretDb(dataDir: string, dbName: string, preferredPort?: number, postgresUrl = defaultPostgresUrl()): Promise<EmbeddedMongo> {
   const f = files(dataDir);
   const uriFor = (port: number) => `mongodb://127.0.0.1:${port}/${dbName}`;
   const port = readNumberFile(f.port);
@@ -37,13 +50,13 @@ export async function ensureFerretDb(dataDir: string, dbName: string, preferredP
   buildFerretDb();
   fs.mkdirSync(f.sqlite, { recursive: true });
   fs.mkdirSync(f.state, { recursive: true });
+  const backend = await chooseBackend(f.backend, dataDir, postgresUrl);
   const newPort = preferredPort ?? (await findFreePort());
   const log = fs.openSync(f.log, 'a');
   const child = spawn(
     ferretdbBinary,
     [
-      '--handler=sqlite',
-      `--sqlite-url=file:${f.sqlite}/`,
+      ...handlerArgs(backend, f.sqlite),
       `--listen-addr=127.0.0.1:${newPort}`,
       '--telemetry=disable',
       `--state-dir=${f.state}`,
@@ -77,4 +90,17 @@ export async function ensureFerretDb(dataDir: string, dbName: string, preferredP
       for (const file of [f.port, f.pid]) fs.rmSync(file, { force: true });
     },
   };
+}
+
+/** Where the embedded FerretDB keeps its data when PostgreSQL answers (FERRETDB_POSTGRESQL_URL). */
+export function defaultPostgresUrl(env: NodeJS.ProcessEnv = process.env): string | null {
+  const v = env.FERRETDB_POSTGRESQL_URL;
+  if (v === 'none') return null;
+  return v || 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+/** Removes what an embedded FerretDB kept for DATA_DIR (its PostgreSQL database); call after stop(). */
+export async function removeFerretDbData(dataDir: string): Promise<void> {
+  const f = files(dataDir);
+  await dropBackendData(f.backend);
 }

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import request from 'supertest';
 import { projectRoot } from '../../src/config.ts';
+import { removeFerretDbData } from '../../src/infra/ferretdb.ts';
 import { stack, resetData } from '../support/stack.ts';
 import { GroupModel, InstitutionModel } from '../../src/institutions/model.ts';
 import { UserModel } from '../../src/auth/model.ts';
@@ -61,7 +62,7 @@ describe('admin CLI (a real process on the same database)', function () {
     expect(await InstitutionModel.countDocuments({})).to.equal(0);
   });
 
-  it('works with the service stopped: starts the embedded FerretDB under DATA_DIR for itself and stops it after', () => {
+  it('works with the service stopped: starts the embedded FerretDB under DATA_DIR for itself and stops it after', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edu-cli-'));
     try {
       const own = { DATA_DIR: dataDir };
@@ -71,6 +72,7 @@ describe('admin CLI (a real process on the same database)', function () {
       const second = cli(['user:add', '--email', 'p@s9.lv', '--password', 'a long password', '--role', 'principal', '--institution', 'S-9'], own);
       expect(second.code, second.stderr).to.equal(0);
     } finally {
+      await removeFerretDbData(dataDir);
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
-import { ensureFerretDb, type EmbeddedMongo } from '../../src/infra/ferretdb.ts';
+import { ensureFerretDb, removeFerretDbData, type EmbeddedMongo } from '../../src/infra/ferretdb.ts';
 import { startRedisServer, type EmbeddedRedis } from '../../src/infra/redisServer.ts';
 import { findFreePort } from '../../src/infra/processes.ts';
 import { eventually, exited, startEntry } from '../support/process.ts';
@@ -47,6 +47,7 @@ describe('dependencies down: 503, then recovery; SIGTERM closes gracefully', fun
     if (api && api.exitCode === null) api.kill('SIGKILL');
     await redis?.stop();
     await mongo?.stop();
+    await removeFerretDbData(path.join(dir, 'data'));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

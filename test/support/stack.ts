@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { connectDatabase, syncIndexes } from '../../src/db.ts';
 import { createRedis, type Redis } from '../../src/redis.ts';
-import { ensureFerretDb } from '../../src/infra/ferretdb.ts';
+import { ensureFerretDb, removeFerretDbData } from '../../src/infra/ferretdb.ts';
 import { ensureRedis } from '../../src/infra/redisServer.ts';
 import { redisPrefixFor } from '../../src/infra/connections.ts';
 import { buildApp } from '../../src/app.ts';
@@ -17,7 +17,7 @@ import '../../src/http/types.ts';
 import { startImportJobs } from './jobs.ts';
 
 /**
- * The real local stack for one test run: its own FerretDB (SQLite under a temporary DATA_DIR) or
+ * The real local stack for one test run: its own FerretDB (on PostgreSQL when it answers, else SQLite, for a temporary DATA_DIR) or
  * MONGODB_URI's server, Redis at REDIS_URL or 127.0.0.1:6379 (else a redis-server of its own),
  * a database and Redis prefix of its own, all removed afterwards.
  */
@@ -74,7 +74,10 @@ export async function startStack(env: NodeJS.ProcessEnv = process.env): Promise<
     mongoUri = u.toString();
   } else {
     const m = await ensureFerretDb(dataDir, dbName);
-    stops.push(m.stop);
+    stops.push(async () => {
+      await m.stop();
+      await removeFerretDbData(dataDir);
+    });
     mongoUri = m.uri;
   }
   let redisUrl = env.REDIS_URL;

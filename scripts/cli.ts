@@ -114,6 +114,7 @@ async function main(): Promise<number> {
   try {
     await connectDatabase(connections.mongoUri, logger, 5);
     await syncIndexes();
+    await connections.afterIndexSync();
     for (const line of await command(parsed.values, t)) console.log(line);
     return 0;
   } catch (err) {

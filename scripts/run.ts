@@ -16,6 +16,7 @@ const { config, logger, connections } = await bootstrap('start');
 
 await connectDatabase(connections.mongoUri, logger, 10);
 await syncIndexes();
+await connections.afterIndexSync();
 const seeded = (await isEmptyDatabase()) ? await seedDemo({ kind: 'system', name: 'demo-seed' }) : null;
 await disconnectDatabase();
 

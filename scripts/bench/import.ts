@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import ExcelJS from 'exceljs';
 import { projectRoot } from '../../src/config.ts';
 import { findFreePort } from '../../src/infra/processes.ts';
-import { ensureFerretDb, removeFerretDbData } from '../../src/infra/ferretdb.ts';
+import { addEmbeddedLookupIndexes, ensureFerretDb, removeFerretDbData } from '../../src/infra/ferretdb.ts';
 import { ensureRedis } from '../../src/infra/redisServer.ts';
 
 /**
@@ -102,6 +102,8 @@ try {
       p.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').at(-1) ?? '') : reject(new Error(`cli ${args[0]} exited ${code}`))));
     });
   await cli(['institution:add', '--code', 'BENCH', '--name', 'Bench school', '--type', 'school']);
+  // The CLI built the models' indexes on the bench's own FerretDB; give them the lookup indexes.
+  await addEmbeddedLookupIndexes(dataDir);
   await cli(['user:add', '--email', 'bench@bench.lv', '--password', 'bench-password-1', '--role', 'principal', '--institution', 'BENCH']);
   const token = await cli(['token:create', '--email', 'bench@bench.lv']);
 

@@ -20,7 +20,7 @@ function columnOf(header: HeaderEvent, field: string | null): string | null {
  * finds the header, duplicates and the row count; the second applies the valid rows in batches.
  * After each batch the outcomes and the last row are saved together, so a worker killed half-way
  * resumes after that row on retry, and re-applying the rows since then is harmless because every
- * write is an upsert on the natural key that remembers which import made or changed it.
+ * record is matched on its natural key (a unique index) and remembers which import made or changed it.
  */
 export async function runImport(importId: string, deps: RunDeps): Promise<void> {
   const imp = await ImportModel.findById(importId);
@@ -90,11 +90,12 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
   let batch: Array<BatchRow<never>> = [];
   let lastRow = imp.checkpointRow;
   let pending = 0;
-  const size = deps.batchSize ?? 200;
+  const size = deps.batchSize ?? 500;
+  const applyBatch = await appliers[kind](ctx);
 
   const commit = async () => {
     if (batch.length) {
-      const results: RowResult[] = await appliers[kind](ctx, batch);
+      const results: RowResult[] = await applyBatch(batch);
       results.forEach((r, i) => {
         const row = batch[i]!.rowNumber;
         applied[r.outcome] += 1;

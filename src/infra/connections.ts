@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import { ensureFerretDb } from './ferretdb.ts';
+import { addEmbeddedLookupIndexes, ensureFerretDb } from './ferretdb.ts';
 import { ensureRedis } from './redisServer.ts';
 
 export const defaultDbName = 'edu_support';
@@ -20,6 +20,8 @@ export type Connections = {
   redisUrl: string;
   dbName: string;
   redisPrefix: string;
+  /** Call after the models' indexes are built: tunes the embedded database's lookups (no-op with MONGODB_URI). */
+  afterIndexSync(): Promise<void>;
   /** Stops the embedded servers this process started (none when it found them running). */
   stopOwned(): Promise<void>;
 };
@@ -48,6 +50,9 @@ export async function resolveConnections(config: Config, opts: { needRedis?: boo
     redisUrl,
     dbName,
     redisPrefix: redisPrefixFor(dbName),
+    afterIndexSync: async () => {
+      if (!config.mongodbUri) await addEmbeddedLookupIndexes(config.dataDir);
+    },
     stopOwned: async () => {
       for (const stop of stops.reverse()) await stop();
     },

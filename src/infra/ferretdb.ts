@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { projectRoot } from '../config.ts';
-import { chooseBackend, dropBackendData, type Backend } from './ferretdbBackend.ts';
+import { chooseBackend, dropBackendData, readBackend, type Backend } from './ferretdbBackend.ts';
+import { addLookupIndexes } from './ferretdbIndexes.ts';
 import { findFreePort, isAlive, isPortOpen, readNumberFile, stopProcess, waitForPort } from './processes.ts';
 
 /** A FerretDB that runs under DATA_DIR; `owned` says whether this process started it. */
@@ -103,4 +104,13 @@ export function defaultPostgresUrl(env: NodeJS.ProcessEnv = process.env): string
 export async function removeFerretDbData(dataDir: string): Promise<void> {
   const f = files(dataDir);
   await dropBackendData(f.backend);
+}
+
+/**
+ * Gives the embedded FerretDB's collections indexes its lookups can use (see ferretdbIndexes.ts).
+ * Call after the models' indexes are built; a no-op on SQLite or with MONGODB_URI.
+ */
+export async function addEmbeddedLookupIndexes(dataDir: string): Promise<void> {
+  const backend = readBackend(files(dataDir).backend);
+  if (backend) await addLookupIndexes(backend);
 }

@@ -35,6 +35,9 @@ async function createDatabase(adminUrl: string, database: string): Promise<void>
     if (!found.rowCount) await c.query(`CREATE DATABASE "${database}"`).catch((err: { code?: string }) => {
       if (err.code !== '42P04') throw err; // another process created it a moment ago
     });
+    // FerretDB sends the field name as a statement parameter (`_jsonb->$1 @> $2`); a cached generic
+    // plan cannot match an index on `_jsonb->'field'`, so every execution is planned with its values.
+    await c.query(`ALTER DATABASE "${database}" SET plan_cache_mode = force_custom_plan`);
   });
 }
 
@@ -44,8 +47,8 @@ async function createDatabase(adminUrl: string, database: string): Promise<void>
  * PostgreSQL happened to be down at one start.
  */
 export async function chooseBackend(file: string, dataDir: string, postgresUrl: string | null): Promise<Backend> {
-  if (fs.existsSync(file)) {
-    const b = JSON.parse(fs.readFileSync(file, 'utf8')) as Backend;
+  const b = readBackend(file);
+  if (b) {
     if (b.handler === 'pg') {
       await createDatabase(b.adminUrl, b.database).catch((err: Error) => {
         throw new Error(`FerretDB keeps the data of ${dataDir} in PostgreSQL (${redact(b.adminUrl)}), which does not answer: ${err.message}`);
@@ -70,11 +73,15 @@ export async function chooseBackend(file: string, dataDir: string, postgresUrl: 
   return backend;
 }
 
+/** The backend recorded for a DATA_DIR, if FerretDB was started for it. */
+export function readBackend(file: string): Backend | null {
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Backend) : null;
+}
+
 /** Drops the PostgreSQL database recorded for a DATA_DIR (tests and benchmarks clean up with it). */
 export async function dropBackendData(file: string): Promise<void> {
-  if (!fs.existsSync(file)) return;
-  const b = JSON.parse(fs.readFileSync(file, 'utf8')) as Backend;
-  if (b.handler === 'pg') await withClient(b.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${b.database}" WITH (FORCE)`));
+  const b = readBackend(file);
+  if (b?.handler === 'pg') await withClient(b.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${b.database}" WITH (FORCE)`));
   fs.rmSync(file, { force: true });
 }
 

@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { connectDatabase, syncIndexes } from '../../src/db.ts';
 import { createRedis, type Redis } from '../../src/redis.ts';
-import { ensureFerretDb, removeFerretDbData } from '../../src/infra/ferretdb.ts';
+import { addEmbeddedLookupIndexes, ensureFerretDb, removeFerretDbData } from '../../src/infra/ferretdb.ts';
 import { ensureRedis } from '../../src/infra/redisServer.ts';
 import { redisPrefixFor } from '../../src/infra/connections.ts';
 import { buildApp } from '../../src/app.ts';
@@ -91,6 +91,7 @@ export async function startStack(env: NodeJS.ProcessEnv = process.env): Promise<
   const logger = createLogger('silent', 'test');
   await connectDatabase(mongoUri, logger, 5);
   await syncIndexes();
+  if (!env.MONGODB_URI) await addEmbeddedLookupIndexes(dataDir);
   const redis = createRedis(redisUrl);
   await new Promise<void>((resolve, reject) => {
     if (redis.status === 'ready') return resolve();

@@ -1,55 +1,57 @@
+import { Types } from 'mongoose';
 import type { AttendanceRow } from '../../../imports/kinds/kindergartenAttendance.ts';
 import { normalizeHeader } from '../../../imports/headers.ts';
 import { AttendanceModel } from '../../kindergartens/model.ts';
 import { GroupModel, InstitutionModel } from '../../institutions/model.ts';
 import { isBaseOn } from '../../institutions/service.ts';
-import { differs, outcomeOf, reject, type ApplyBatch, type Outcome, type RowResult } from './types.ts';
+import { RecordBook, type Plan, type Stored } from './recordBook.ts';
+import { reject, type OpenApplier, type RowResult } from './types.ts';
+
+type AttendanceDoc = Stored & { group: Types.ObjectId; day: string };
+const keyOf = (group: unknown, day: string) => `${String(group)}|${day}`;
 
 /**
  * Records each group's registered and present count for a day. The group must exist (made with
  * group:add) and the kindergarten must be a base kindergarten that day. Present above capacity is
  * accepted (children are not sent home) but warned about.
  */
-export const applyAttendance: ApplyBatch<AttendanceRow> = async (ctx, rows) => {
-  const inst = await InstitutionModel.findById(ctx.institutionId);
-  const groups = await GroupModel.find({ institution: ctx.institutionId }).lean();
+export const openAttendance: OpenApplier<AttendanceRow> = async (ctx) => {
+  const inst = ctx.institutionId ? await InstitutionModel.findById(ctx.institutionId) : null;
+  const groups = ctx.institutionId ? await GroupModel.find({ institution: ctx.institutionId }).lean() : [];
   const byName = new Map(groups.map((g) => [normalizeHeader(g.name), g]));
-  const results: RowResult[] = [];
-  for (const { record } of rows) {
-    if (!inst || inst.type !== 'kindergarten') {
-      results.push(reject(null, 'not_a_kindergarten'));
-      continue;
-    }
-    if (!isBaseOn(inst, record.day)) {
-      results.push(reject('day', 'not_base_that_day'));
-      continue;
-    }
-    const group = byName.get(normalizeHeader(record.group));
-    if (!group) {
-      results.push(reject('group', 'unknown_group'));
-      continue;
-    }
-    const warnings: RowResult['warnings'] = [];
-    if (record.present > group.capacity) warnings.push({ field: 'present', code: 'over_capacity' });
-    const wanted = { registered: record.registered, present: record.present };
-    const existing = await AttendanceModel.findOne({ group: group._id, day: record.day }).lean();
-    let outcome: Outcome;
-    if (!existing) {
-      if (ctx.dryRun) outcome = 'created';
-      else {
-        const doc = await AttendanceModel.findOneAndUpdate(
-          { group: group._id, day: record.day },
-          { $setOnInsert: { ...wanted, institution: inst._id, group: group._id, day: record.day, createdByImport: ctx.importId } },
-          { upsert: true, new: true, lean: true },
-        );
-        outcome = outcomeOf(doc, ctx.importId, false);
-      }
-    } else {
-      const changed = differs(existing as unknown as Record<string, unknown>, wanted);
-      if (changed && !ctx.dryRun) await AttendanceModel.updateOne({ _id: existing._id }, { $set: { ...wanted, changedByImport: ctx.importId } });
-      outcome = outcomeOf(existing, ctx.importId, changed);
-    }
-    results.push({ outcome, errors: [], warnings });
-  }
-  return results;
+  const loaded = ctx.institutionId ? ((await AttendanceModel.find({ institution: ctx.institutionId }).lean()) as unknown as AttendanceDoc[]) : [];
+  const book = new RecordBook<AttendanceDoc>(
+    ctx,
+    {
+      model: AttendanceModel,
+      keyOf: (a) => keyOf(a.group, a.day),
+      filterFor: (key) => {
+        const [group, day] = key.split('|');
+        return { group: new Types.ObjectId(group), day };
+      },
+    },
+    loaded,
+  );
+
+  return async (rows) => {
+    const results = new Array<RowResult>(rows.length);
+    const plans: Plan[] = [];
+    const planRows: number[] = [];
+    rows.forEach(({ record }, i) => {
+      if (!inst || inst.type !== 'kindergarten') return void (results[i] = reject(null, 'not_a_kindergarten'));
+      if (!isBaseOn(inst, record.day)) return void (results[i] = reject('day', 'not_base_that_day'));
+      const group = byName.get(normalizeHeader(record.group));
+      if (!group) return void (results[i] = reject('group', 'unknown_group'));
+      const wanted = { registered: record.registered, present: record.present };
+      plans.push({ key: keyOf(group._id, record.day), wanted, fresh: () => ({ ...wanted, institution: inst._id, group: group._id, day: record.day }) });
+      planRows.push(i);
+      results[i] = { outcome: 'unchanged', errors: [], warnings: record.present > group.capacity ? [{ field: 'present', code: 'over_capacity' }] : [] };
+    });
+    const saved = await book.saveAll(plans);
+    saved.forEach((s, k) => {
+      const r = results[planRows[k]!]!;
+      r.outcome = s.kind === 'foreign' ? 'unchanged' : s.outcome;
+    });
+    return results;
+  };
 };

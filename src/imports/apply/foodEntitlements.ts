@@ -1,41 +1,41 @@
+import { Types } from 'mongoose';
 import type { FoodEntitlementRow } from '../../../imports/kinds/foodEntitlements.ts';
 import { FamilyStatusModel } from '../../foodcards/model.ts';
-import { hashPersonalCode } from '../../pupils/personalCodes.ts';
-import { loadPupils, savePupil } from './pupils.ts';
-import { combine, differs, outcomeOf, reject, type ApplyBatch, type Outcome, type RowResult } from './types.ts';
+import { openPupils } from './pupils.ts';
+import { RecordBook, type Plan, type Stored } from './recordBook.ts';
+import { combine, reject, type OpenApplier, type RowResult } from './types.ts';
+
+type StatusDoc = Stored & { pupil: Types.ObjectId };
 
 /** Creates or updates each pupil and their family status with its validity. */
-export const applyFoodEntitlements: ApplyBatch<FoodEntitlementRow> = async (ctx, rows) => {
-  const pupils = await loadPupils(ctx, rows.map((r) => r.record));
-  const statuses = new Map(
-    (await FamilyStatusModel.find({ pupil: { $in: [...pupils.values()].map((p) => p._id) } }).lean()).map((s) => [String(s.pupil), s]),
+export const openFoodEntitlements: OpenApplier<FoodEntitlementRow> = async (ctx) => {
+  const savePupils = await openPupils(ctx);
+  const loaded = ctx.institutionId ? ((await FamilyStatusModel.find({ institution: ctx.institutionId }).lean()) as unknown as StatusDoc[]) : [];
+  const statuses = new RecordBook<StatusDoc>(
+    ctx,
+    { model: FamilyStatusModel, keyOf: (s) => String(s.pupil), filterFor: (pupil) => ({ pupil: new Types.ObjectId(pupil) }) },
+    loaded,
   );
-  const results: RowResult[] = [];
-  for (const { record } of rows) {
-    const saved = await savePupil(ctx, pupils.get(hashPersonalCode(ctx.key, record.personalCode.code)), record);
-    if ('otherInstitution' in saved) {
-      results.push(reject('personalCode', 'pupil_in_other_institution'));
-      continue;
-    }
-    const wanted = { status: record.status, validFrom: record.validFrom, validTo: record.validTo };
-    const existing = saved.id ? statuses.get(String(saved.id)) : undefined;
-    let outcome: Outcome;
-    if (!existing) {
-      if (ctx.dryRun) outcome = 'created';
-      else {
-        const doc = await FamilyStatusModel.findOneAndUpdate(
-          { pupil: saved.id },
-          { $setOnInsert: { ...wanted, pupil: saved.id, institution: ctx.institutionId, createdByImport: ctx.importId } },
-          { upsert: true, new: true, lean: true },
-        );
-        outcome = outcomeOf(doc, ctx.importId, false);
-      }
-    } else {
-      const changed = differs(existing as unknown as Record<string, unknown>, wanted);
-      if (changed && !ctx.dryRun) await FamilyStatusModel.updateOne({ _id: existing._id }, { $set: { ...wanted, changedByImport: ctx.importId } });
-      outcome = outcomeOf(existing, ctx.importId, changed);
-    }
-    results.push({ outcome: combine(saved.outcome, outcome), errors: [], warnings: [] });
-  }
-  return results;
+
+  return async (rows) => {
+    const pupils = await savePupils(rows.map((r) => r.record));
+    const results = new Array<RowResult>(rows.length);
+    const plans: Plan[] = [];
+    const planRows: number[] = [];
+    pupils.forEach((p, i) => {
+      if (p.kind !== 'written') return void (results[i] = reject('personalCode', 'pupil_in_other_institution'));
+      if (p.id === null) return void (results[i] = { outcome: 'created', errors: [], warnings: [] });
+      const r = rows[i]!.record;
+      const wanted = { status: r.status, validFrom: r.validFrom, validTo: r.validTo };
+      plans.push({ key: String(p.id), wanted, fresh: () => ({ ...wanted, pupil: p.id, institution: ctx.institutionId }) });
+      planRows.push(i);
+    });
+    const saved = await statuses.saveAll(plans);
+    saved.forEach((s, k) => {
+      const i = planRows[k]!;
+      const pupil = pupils[i]!;
+      results[i] = { outcome: combine(pupil.kind === 'written' ? pupil.outcome : 'unchanged', s.kind === 'foreign' ? 'unchanged' : s.outcome), errors: [], warnings: [] };
+    });
+    return results;
+  };
 };

@@ -1,14 +1,14 @@
 import type { ImportKind } from '../../../imports/kinds/index.ts';
-import type { ApplyBatch } from './types.ts';
-import { applyDeviceNeeds } from './deviceNeeds.ts';
-import { applyFoodEntitlements } from './foodEntitlements.ts';
-import { applyAttendance } from './attendance.ts';
-import { applyShipment } from './shipment.ts';
+import type { OpenApplier } from './types.ts';
+import { openDeviceNeeds } from './deviceNeeds.ts';
+import { openFoodEntitlements } from './foodEntitlements.ts';
+import { openAttendance } from './attendance.ts';
+import { openShipment } from './shipment.ts';
 
-/** The database step of each import kind. */
-export const appliers: Record<ImportKind, ApplyBatch<never>> = {
-  'device-needs': applyDeviceNeeds as ApplyBatch<never>,
-  'food-entitlements': applyFoodEntitlements as ApplyBatch<never>,
-  'kindergarten-attendance': applyAttendance as ApplyBatch<never>,
-  'ministry-shipment': applyShipment as ApplyBatch<never>,
+/** The database step of each import kind, opened once per import run. */
+export const appliers: Record<ImportKind, OpenApplier<never>> = {
+  'device-needs': openDeviceNeeds as OpenApplier<never>,
+  'food-entitlements': openFoodEntitlements as OpenApplier<never>,
+  'kindergarten-attendance': openAttendance as OpenApplier<never>,
+  'ministry-shipment': openShipment as OpenApplier<never>,
 };

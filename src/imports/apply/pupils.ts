@@ -1,8 +1,10 @@
+import type { Types } from 'mongoose';
 import type { PersonalCode } from '../../../imports/personalCode.ts';
 import { maskPersonalCode } from '../../../imports/personalCode.ts';
 import { PupilModel } from '../../pupils/model.ts';
 import { encryptPersonalCode, hashPersonalCode } from '../../pupils/personalCodes.ts';
-import { outcomeOf, differs, type ApplyContext, type Outcome } from './types.ts';
+import { RecordBook, type Plan, type Saved, type Stored } from './recordBook.ts';
+import type { ApplyContext } from './types.ts';
 
 export type PupilFields = {
   personalCode: PersonalCode;
@@ -12,23 +14,33 @@ export type PupilFields = {
   guardian?: { name: string | null; phone: string | null; email: string | null; language: 'lv' | 'ru' | 'en' };
 };
 
-type PupilLean = Awaited<ReturnType<typeof loadPupils>> extends Map<string, infer P> ? P : never;
-
-/** Loads the pupils of a batch by their matching key. */
-export async function loadPupils(ctx: ApplyContext, rows: Array<{ personalCode: PersonalCode }>) {
-  const hashes = rows.map((r) => hashPersonalCode(ctx.key, r.personalCode.code));
-  const docs = await PupilModel.find({ personalCodeHash: { $in: hashes } }).lean();
-  return new Map(docs.map((d) => [d.personalCodeHash, d]));
-}
+type PupilDoc = Stored & { institution: Types.ObjectId; personalCodeHash: string };
+export type SavePupils = (rows: PupilFields[]) => Promise<Array<Saved<PupilDoc>>>;
 
 /**
- * Creates the pupil in the uploading institution or brings their record up to date. A pupil of
- * another institution is not touched (the row is rejected by the caller). Optional contact fields
- * missing from the row keep what is stored, so a list without phones never erases them.
+ * The pupils of the uploading institution, loaded once per import. A row creates its pupil or
+ * brings the record up to date; a pupil of another institution is never touched (`foreign`, and
+ * the caller rejects the row). The personal-code hash is the key, so two imports naming the same
+ * new pupil at once still make one record.
  */
-export async function savePupil(ctx: ApplyContext, existing: PupilLean | undefined, f: PupilFields): Promise<{ outcome: Outcome; id: unknown } | { otherInstitution: true }> {
+export async function openPupils(ctx: ApplyContext): Promise<SavePupils> {
+  const loaded = ctx.institutionId ? ((await PupilModel.find({ institution: ctx.institutionId }).lean()) as unknown as PupilDoc[]) : [];
+  const book = new RecordBook<PupilDoc>(
+    ctx,
+    {
+      model: PupilModel,
+      keyOf: (d) => d.personalCodeHash,
+      filterFor: (hash) => ({ personalCodeHash: hash }),
+      owned: (d) => String(d.institution) === String(ctx.institutionId),
+    },
+    loaded,
+  );
+  return (rows) => book.saveAll(rows.map((f) => pupilPlan(ctx, f)));
+}
+
+/** Optional contact fields missing from the row keep what is stored: a list without phones never erases them. */
+function pupilPlan(ctx: ApplyContext, f: PupilFields): Plan {
   const hash = hashPersonalCode(ctx.key, f.personalCode.code);
-  if (existing && String(existing.institution) !== String(ctx.institutionId)) return { otherInstitution: true };
   const wanted: Record<string, unknown> = { firstName: f.firstName, lastName: f.lastName };
   if (f.class) wanted.class = f.class;
   if (f.guardian) {
@@ -37,32 +49,19 @@ export async function savePupil(ctx: ApplyContext, existing: PupilLean | undefin
     if (f.guardian.email) wanted['guardian.email'] = f.guardian.email;
     wanted['guardian.language'] = f.guardian.language;
   }
-  if (existing) {
-    const flat: Record<string, unknown> = { ...existing, 'guardian.name': existing.guardian?.name, 'guardian.phone': existing.guardian?.phone, 'guardian.email': existing.guardian?.email, 'guardian.language': existing.guardian?.language };
-    const changed = differs(flat, wanted);
-    if (changed && !ctx.dryRun) await PupilModel.updateOne({ _id: existing._id }, { $set: { ...wanted, changedByImport: ctx.importId } });
-    return { outcome: outcomeOf(existing, ctx.importId, changed), id: existing._id };
-  }
-  if (ctx.dryRun) return { outcome: 'created', id: null };
-  // An upsert on the unique key: two imports naming the same new pupil at once still make one record.
-  const doc = await PupilModel.findOneAndUpdate(
-    { personalCodeHash: hash },
-    {
-      $setOnInsert: {
-        institution: ctx.institutionId,
-        class: f.class ?? '',
-        firstName: f.firstName,
-        lastName: f.lastName,
-        personalCodeHash: hash,
-        personalCodeMasked: maskPersonalCode(f.personalCode.code),
-        personalCodeEnc: encryptPersonalCode(ctx.key, f.personalCode.code),
-        birthDate: f.personalCode.birthDate,
-        guardian: { name: f.guardian?.name ?? null, phone: f.guardian?.phone ?? null, email: f.guardian?.email ?? null, language: f.guardian?.language ?? 'lv' },
-        createdByImport: ctx.importId,
-      },
-    },
-    { upsert: true, new: true, lean: true },
-  );
-  if (String(doc!.institution) !== String(ctx.institutionId)) return { otherInstitution: true };
-  return { outcome: outcomeOf(doc, ctx.importId, false), id: doc!._id };
+  return {
+    key: hash,
+    wanted,
+    fresh: () => ({
+      institution: ctx.institutionId,
+      class: f.class ?? '',
+      firstName: f.firstName,
+      lastName: f.lastName,
+      personalCodeHash: hash,
+      personalCodeMasked: maskPersonalCode(f.personalCode.code),
+      personalCodeEnc: encryptPersonalCode(ctx.key, f.personalCode.code),
+      birthDate: f.personalCode.birthDate,
+      guardian: { name: f.guardian?.name ?? null, phone: f.guardian?.phone ?? null, email: f.guardian?.email ?? null, language: f.guardian?.language ?? 'lv' },
+    }),
+  };
 }

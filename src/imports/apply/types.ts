@@ -16,7 +16,10 @@ export type ApplyContext = {
 export type Outcome = 'created' | 'updated' | 'unchanged' | 'rejected';
 export type RowResult = { outcome: Outcome; errors: RowIssue[]; warnings: RowIssue[] };
 export type BatchRow<T> = { rowNumber: number; record: T };
-export type ApplyBatch<T> = (ctx: ApplyContext, rows: Array<BatchRow<T>>) => Promise<RowResult[]>;
+/** Applies one batch of valid rows, in order; made once per import run by an `OpenApplier`. */
+export type ApplyBatch<T> = (rows: Array<BatchRow<T>>) => Promise<RowResult[]>;
+/** Loads what an import kind needs once per run (e.g. the institution's pupils) and returns its batch step. */
+export type OpenApplier<T> = (ctx: ApplyContext) => Promise<ApplyBatch<T>>;
 
 export const reject = (field: string | null, code: string): RowResult => ({ outcome: 'rejected', errors: [{ field, code }], warnings: [] });
 
@@ -38,7 +41,13 @@ export function combine(...outcomes: Outcome[]): Outcome {
   return 'unchanged';
 }
 
-/** True when any of `fields` differs between the stored document and the wanted values. */
+/** True when any wanted field (a dotted path for a nested one) differs from the stored document. */
 export function differs(doc: Record<string, unknown>, wanted: Record<string, unknown>): boolean {
-  return Object.entries(wanted).some(([k, v]) => (doc[k] ?? null) !== (v ?? null));
+  return Object.entries(wanted).some(([path, v]) => (valueAt(doc, path) ?? null) !== (v ?? null));
+}
+
+function valueAt(doc: Record<string, unknown>, path: string): unknown {
+  let at: unknown = doc;
+  for (const part of path.split('.')) at = at && typeof at === 'object' ? (at as Record<string, unknown>)[part] : undefined;
+  return at;
 }

@@ -1,0 +1,13 @@
+import { MongoClient } from 'mongodb';
+const c = await MongoClient.connect('mongodb://127.0.0.1:27099/');
+const col = c.db('p1').collection('pupils');
+const one = await col.findOne({ personalCodeHash: 'h4242' });
+const t = async (l: string, f: () => Promise<unknown>) => { const s = performance.now(); for (let i = 0; i < 10; i++) await f(); console.log(l, ((performance.now() - s) / 10).toFixed(1), 'ms'); };
+await t('by hash', () => col.findOne({ personalCodeHash: 'h99' }));
+await t('by _id', () => col.findOne({ _id: one!._id }));
+await t('by institution (1000 docs)', () => col.find({ institution: one!.institution }).toArray());
+await t('update by _id', () => col.updateOne({ _id: one!._id }, { $set: { x: Math.random() } }));
+let s = performance.now();
+await Promise.all(Array.from({ length: 1000 }, (_, i) => col.findOne({ personalCodeHash: `h${i * 37}` })));
+console.log('1000 parallel by hash', (performance.now() - s).toFixed(0), 'ms');
+await c.close();

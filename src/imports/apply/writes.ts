@@ -1,0 +1,50 @@
+import type { Model } from 'mongoose';
+
+// Any of the record models; the helpers only insert and set fields.
+type AnyModel = Model<any>;
+
+/**
+ * Inserts new records in one command and returns the positions that hit a unique key, i.e. records
+ * someone else made first (another import at the same moment, or one the caller could not see).
+ * Every other document is written whatever happens to those: the insert is unordered.
+ */
+export async function insertAll(model: AnyModel, docs: Array<Record<string, unknown>>): Promise<Set<number>> {
+  if (!docs.length) return new Set();
+  try {
+    await model.insertMany(docs, { ordered: false });
+    return new Set();
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: Array<{ index: number; code?: number; err?: { code?: number } }> }).writeErrors;
+    if (!writeErrors?.length || writeErrors.some((w) => (w.code ?? w.err?.code) !== 11000)) throw err;
+    return new Set(writeErrors.map((w) => w.index));
+  }
+}
+
+// FerretDB 1.x holds a database connection for every statement of one command until the command
+// ends, so a command with more statements than its pool (50) never finishes. 25 keeps clear of it.
+const updatesPerCommand = 25;
+
+/** Sets fields on records found by `_id`, a few per command. */
+export async function updateAll(model: AnyModel, updates: Array<{ _id: unknown; set: Record<string, unknown> }>): Promise<void> {
+  for (let i = 0; i < updates.length; i += updatesPerCommand) {
+    const chunk = updates.slice(i, i + updatesPerCommand);
+    await model.bulkWrite(
+      chunk.map((u) => ({ updateOne: { filter: { _id: u._id }, update: { $set: u.set } } })),
+      { ordered: false },
+    );
+  }
+}
+
+/** Runs `f` over `items` with at most `limit` calls in flight, keeping the order of the results. */
+export async function mapLimit<T, R>(items: T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}

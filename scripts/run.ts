@@ -5,6 +5,7 @@ import { childEnv, projectRoot } from '../src/config.ts';
 import { connectDatabase, disconnectDatabase, syncIndexes } from '../src/db.ts';
 import { isEmptyDatabase, seedDemo, demoAccounts } from '../src/demo/seed.ts';
 import { translator } from '../src/i18n/index.ts';
+import { workerArgs } from '../jobs/nodeFlags.ts';
 
 /**
  * The supervisor behind `scripts/start`: resolves (or starts) FerretDB and Redis, seeds the demo
@@ -24,8 +25,8 @@ const env = childEnv({ MONGODB_URI: connections.mongoUri, REDIS_URL: connections
 const children: Array<{ name: string; proc: ChildProcess }> = [];
 let stopping = false;
 
-function launch(name: string, entry: string): void {
-  const proc = spawn(process.execPath, [path.join(projectRoot, entry)], { env, stdio: 'inherit' });
+function launch(name: string, args: string[]): void {
+  const proc = spawn(process.execPath, args, { env, stdio: 'inherit' });
   children.push({ name, proc });
   proc.on('exit', (code) => {
     if (stopping) return;
@@ -53,8 +54,8 @@ async function stop(exitCode: number): Promise<void> {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
-launch('api', 'src/server.ts');
-launch('worker', 'jobs/worker.ts');
+launch('api', [path.join(projectRoot, 'src', 'server.ts')]);
+launch('worker', workerArgs(path.join(projectRoot, 'jobs', 'worker.ts')));
 
 const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
 const deadline = Date.now() + 60_000;

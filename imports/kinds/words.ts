@@ -19,19 +19,17 @@ const deliveryWords: Record<'pickup' | 'home', string[]> = {
   home: ['mājās', 'piegāde', 'piegāde mājās', 'home', 'home delivery', 'доставка', 'доставка домой'],
 };
 
-function lookup<K extends string>(table: Record<K, string[]>, raw: string): K | null {
-  const n = normalizeHeader(raw);
-  if (!n) return null;
-  for (const [key, words] of Object.entries(table) as Array<[K, string[]]>) {
-    if (words.some((w) => normalizeHeader(w) === n)) return key;
-  }
-  return null;
+/** A lookup from any word's normalised form to its key, built once (it runs for every cell). */
+function lookup<K extends string>(table: Record<K, string[]>): (raw: string) => K | null {
+  const byWord = new Map<string, K>();
+  for (const [key, words] of Object.entries(table) as Array<[K, string[]]>) for (const w of words) byWord.set(normalizeHeader(w), key);
+  return (raw) => byWord.get(normalizeHeader(raw)) ?? null;
 }
 
-export const deviceType = (raw: string) => lookup(deviceWords, raw);
-export const language = (raw: string) => lookup(languageWords, raw);
-export const familyStatus = (raw: string) => lookup(statusWords, raw);
-export const deliveryMethod = (raw: string) => lookup(deliveryWords, raw);
+export const deviceType = lookup(deviceWords);
+export const language = lookup(languageWords);
+export const familyStatus = lookup(statusWords);
+export const deliveryMethod = lookup(deliveryWords);
 
 /** Template drop-down choices per language (the first word of each list is the canonical one). */
 export const choiceLists = {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 
 /**
  * Personal codes are never stored in clear: a keyed hash (HMAC-SHA256) to match them across
@@ -7,9 +7,19 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
  */
 export type PersonalCodeKey = Buffer;
 
-/** Derives separate keys for hashing and encryption from the one configured secret. */
-function subkey(key: PersonalCodeKey, purpose: string): Buffer {
-  return createHmac('sha256', key).update(purpose).digest();
+const derived = new WeakMap<PersonalCodeKey, Map<string, KeyObject>>();
+
+/**
+ * Derives separate keys for hashing and encryption from the one configured secret, once per key:
+ * an import hashes and encrypts every row, and deriving and wrapping the key each time cost more
+ * than the hashing itself.
+ */
+function subkey(key: PersonalCodeKey, purpose: string): KeyObject {
+  let byPurpose = derived.get(key);
+  if (!byPurpose) derived.set(key, (byPurpose = new Map()));
+  let k = byPurpose.get(purpose);
+  if (!k) byPurpose.set(purpose, (k = createSecretKey(createHmac('sha256', key).update(purpose).digest())));
+  return k;
 }
 
 /** The matching key for a normalised code. */

@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { workerArgs } from '../../jobs/nodeFlags.ts';
 import { projectRoot } from '../../src/config.ts';
 
 /** Starts one of the project's entry points as a real process with the given environment. */
 export function startEntry(entry: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [path.join(projectRoot, entry)], {
+  const file = path.join(projectRoot, entry);
+  // The worker runs with the V8 settings it has in production.
+  return spawn(process.execPath, entry === 'jobs/worker.ts' ? workerArgs(file) : [file], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -14,7 +14,7 @@ type NeedDoc = Stored & { pupil: Types.ObjectId; status: string };
 /** Creates or updates each pupil and their device need (one need per pupil, with a reference code). */
 export const openDeviceNeeds: OpenApplier<DeviceNeedRow> = async (ctx) => {
   const savePupils = await openPupils(ctx);
-  const loaded = ctx.institutionId ? ((await DeviceNeedModel.find({ institution: ctx.institutionId }).lean()) as unknown as NeedDoc[]) : [];
+  const loaded = ctx.institutionId ? ((await DeviceNeedModel.find({ institution: ctx.institutionId }, '-history -createdAt -updatedAt').lean()) as unknown as NeedDoc[]) : [];
   const needs = new RecordBook<NeedDoc>(
     ctx,
     { model: DeviceNeedModel, keyOf: (n) => String(n.pupil), filterFor: (pupil) => ({ pupil: new Types.ObjectId(pupil) }), locked: (n) => !editable.has(n.status) },

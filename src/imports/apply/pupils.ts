@@ -15,7 +15,7 @@ export type PupilFields = {
 };
 
 type PupilDoc = Stored & { institution: Types.ObjectId; personalCodeHash: string };
-export type SavePupils = (rows: PupilFields[]) => Promise<Array<Saved<PupilDoc>>>;
+export type SavePupils = (rows: PupilFields[]) => Promise<Saved[]>;
 
 /**
  * The pupils of the uploading institution, loaded once per import. A row creates its pupil or
@@ -24,7 +24,9 @@ export type SavePupils = (rows: PupilFields[]) => Promise<Array<Saved<PupilDoc>>
  * new pupil at once still make one record.
  */
 export async function openPupils(ctx: ApplyContext): Promise<SavePupils> {
-  const loaded = ctx.institutionId ? ((await PupilModel.find({ institution: ctx.institutionId }).lean()) as unknown as PupilDoc[]) : [];
+  // Only what a row can compare: the encrypted code and the timestamps stay in the database.
+  const fields = '_id institution personalCodeHash firstName lastName class guardian createdByImport changedByImport';
+  const loaded = ctx.institutionId ? ((await PupilModel.find({ institution: ctx.institutionId }, fields).lean()) as unknown as PupilDoc[]) : [];
   const book = new RecordBook<PupilDoc>(
     ctx,
     {

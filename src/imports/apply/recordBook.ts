@@ -13,7 +13,7 @@ export type Plan = { key: string; wanted: Record<string, unknown>; fresh: () => 
  * it, but its state no longer allows a list to (nothing written). `foreign`: the key belongs to
  * another institution's record (nothing written).
  */
-export type Saved<D> = { kind: 'written'; outcome: Outcome; id: unknown; doc: D | null } | { kind: 'locked'; outcome: Outcome; doc: D } | { kind: 'foreign' };
+export type Saved = { kind: 'written'; outcome: Outcome; id: unknown } | { kind: 'locked'; outcome: Outcome } | { kind: 'foreign' };
 
 export type BookRules<D> = {
   model: Model<any>;
@@ -39,22 +39,22 @@ const lookupsInFlight = 8;
  * counts each record as it did the first time.
  */
 export class RecordBook<D extends Stored> {
-  private readonly byKey = new Map<string, D>();
+  private readonly loaded = new Map<string, D>();
   private readonly ctx: ApplyContext;
   private readonly rules: BookRules<D>;
 
   constructor(ctx: ApplyContext, rules: BookRules<D>, loaded: D[] = []) {
     this.ctx = ctx;
     this.rules = rules;
-    for (const d of loaded) this.byKey.set(rules.keyOf(d), d);
+    for (const d of loaded) this.loaded.set(rules.keyOf(d), d);
   }
 
-  async saveAll(plans: Plan[]): Promise<Array<Saved<D>>> {
-    const results = new Array<Saved<D>>(plans.length);
+  async saveAll(plans: Plan[]): Promise<Array<Saved>> {
+    const results = new Array<Saved>(plans.length);
     const updates: Array<{ _id: unknown; set: Record<string, unknown> }> = [];
     const unseen: number[] = [];
     plans.forEach((p, i) => {
-      const doc = this.byKey.get(p.key);
+      const doc = this.loaded.get(p.key);
       if (doc) results[i] = this.decide(doc, p, updates);
       else unseen.push(i);
     });
@@ -63,7 +63,7 @@ export class RecordBook<D extends Stored> {
       const found = await mapLimit(unseen, lookupsInFlight, (i) => this.lookup(plans[i]!.key));
       unseen.forEach((i, k) => {
         const doc = found[k];
-        results[i] = doc ? this.decide(doc, plans[i]!, updates) : { kind: 'written', outcome: 'created', id: null, doc: null };
+        results[i] = doc ? this.decide(doc, plans[i]!, updates) : { kind: 'written', outcome: 'created', id: null };
       });
       return results;
     }
@@ -85,30 +85,28 @@ export class RecordBook<D extends Stored> {
   }
 
   /** Inserts the new records of `rows` and returns the rows whose insert hit a unique key. */
-  private async insert(plans: Plan[], rows: number[], results: Array<Saved<D>>): Promise<number[]> {
+  private async insert(plans: Plan[], rows: number[], results: Array<Saved>): Promise<number[]> {
     const fresh = rows.map((i) => ({ _id: new Types.ObjectId(), ...plans[i]!.fresh(), createdByImport: this.ctx.importId }));
     const clashes = await insertAll(this.rules.model, fresh);
     const clashing: number[] = [];
     rows.forEach((i, k) => {
       if (clashes.has(k)) return void clashing.push(i);
-      const doc = fresh[k] as unknown as D;
-      this.byKey.set(plans[i]!.key, doc);
-      results[i] = { kind: 'written', outcome: 'created', id: doc._id, doc };
+      // Not remembered: a key comes once per file (the reading pass rejects repeats), and the
+      // book stays the size of what was loaded however long the file.
+      results[i] = { kind: 'written', outcome: 'created', id: fresh[k]!._id };
     });
     return clashing;
   }
 
   private async lookup(key: string): Promise<D | null> {
-    const doc = (await this.rules.model.findOne(this.rules.filterFor(key)).lean()) as D | null;
-    if (doc && (this.rules.owned?.(doc) ?? true)) this.byKey.set(key, doc);
-    return doc;
+    return (await this.rules.model.findOne(this.rules.filterFor(key)).lean()) as D | null;
   }
 
-  private decide(doc: D, plan: Plan, updates: Array<{ _id: unknown; set: Record<string, unknown> }>): Saved<D> {
+  private decide(doc: D, plan: Plan, updates: Array<{ _id: unknown; set: Record<string, unknown> }>): Saved {
     if (this.rules.owned && !this.rules.owned(doc)) return { kind: 'foreign' };
     const changed = differs(doc as unknown as Record<string, unknown>, plan.wanted);
-    if (changed && this.rules.locked?.(doc)) return { kind: 'locked', outcome: outcomeOf(doc, this.ctx.importId, false), doc };
+    if (changed && this.rules.locked?.(doc)) return { kind: 'locked', outcome: outcomeOf(doc, this.ctx.importId, false) };
     if (changed && !this.ctx.dryRun) updates.push({ _id: doc._id, set: { ...plan.wanted, changedByImport: this.ctx.importId } });
-    return { kind: 'written', outcome: outcomeOf(doc, this.ctx.importId, changed), id: doc._id, doc };
+    return { kind: 'written', outcome: outcomeOf(doc, this.ctx.importId, changed), id: doc._id };
   }
 }

@@ -7,11 +7,19 @@ type AnyModel = Model<any>;
  * Inserts new records in one command and returns the positions that hit a unique key, i.e. records
  * someone else made first (another import at the same moment, or one the caller could not see).
  * Every other document is written whatever happens to those: the insert is unordered.
+ *
+ * The documents are built from rows the kind's schema has already validated, so they go in as
+ * plain objects with the model's defaults and timestamps applied: making a mongoose document of
+ * each cost more than the whole rest of an import.
  */
 export async function insertAll(model: AnyModel, docs: Array<Record<string, unknown>>): Promise<Set<number>> {
   if (!docs.length) return new Set();
+  for (const doc of docs) {
+    model.applyDefaults(doc);
+    model.applyTimestamps(doc);
+  }
   try {
-    await model.insertMany(docs, { ordered: false });
+    await model.insertMany(docs, { ordered: false, lean: true });
     return new Set();
   } catch (err) {
     const writeErrors = (err as { writeErrors?: Array<{ index: number; code?: number; err?: { code?: number } }> }).writeErrors;

@@ -40,7 +40,11 @@ const EnvSchema = z.object({
   PERSONAL_CODE_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   IMPORT_MAX_ROWS: z.coerce.number().int().positive().default(200_000),
+  FERRETDB_POSTGRESQL_URL: z.union([z.literal('none'), optionalUrl(['postgres:', 'postgresql:'])]).optional(),
 });
+
+/** The PostgreSQL on these machines: FerretDB makes a database of its own there per DATA_DIR. */
+export const defaultPostgresUrl = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type Config = {
   env: 'development' | 'production' | 'test';
@@ -56,6 +60,8 @@ export type Config = {
   limits: { signinPerIp: number; signinPerAccount: number; statusPerIp: number };
   personalCodeKey: string | undefined;
   imports: { maxBytes: number; maxRows: number };
+  /** Where the embedded FerretDB stores its data; null: SQLite under DATA_DIR. */
+  ferretdbPostgresUrl: string | null;
 };
 
 /** Thrown when the environment is wrong; the message names every bad variable. */
@@ -95,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     personalCodeKey: e.PERSONAL_CODE_KEY,
     imports: { maxBytes: e.IMPORT_MAX_BYTES, maxRows: e.IMPORT_MAX_ROWS },
+    ferretdbPostgresUrl: e.FERRETDB_POSTGRESQL_URL === 'none' ? null : (e.FERRETDB_POSTGRESQL_URL ?? defaultPostgresUrl),
   };
 }
 

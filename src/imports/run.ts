@@ -93,35 +93,57 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
   const size = deps.batchSize ?? 500;
   const applyBatch = await appliers[kind](ctx);
 
-  const commit = async () => {
-    if (batch.length) {
-      const results: RowResult[] = await applyBatch(batch);
+  // Writes one batch and records the checkpoint with its outcomes.
+  const write = async (rows: Array<BatchRow<never>>, upTo: number, count: number) => {
+    if (rows.length) {
+      const results: RowResult[] = await applyBatch(rows);
       results.forEach((r, i) => {
-        const row = batch[i]!.rowNumber;
+        const row = rows[i]!.rowNumber;
         applied[r.outcome] += 1;
         for (const e of r.errors) issueBuffer.push({ row, field: e.field, column: columnOf(header!, e.field), code: e.code, severity: 'error', phase: 'apply' });
         for (const w of r.warnings) issueBuffer.push({ row, field: w.field, column: columnOf(header!, w.field), code: w.code, severity: 'warning', phase: 'apply' });
         applied.warnings += r.warnings.length;
       });
-      batch = [];
     }
     await flushIssues();
-    applied.processed += pending;
-    pending = 0;
-    await ImportModel.updateOne({ _id: imp._id }, { $set: { checkpointRow: lastRow, applied, 'progress.processed': applied.processed } });
+    applied.processed += count;
+    await ImportModel.updateOne({ _id: imp._id }, { $set: { checkpointRow: upTo, applied, 'progress.processed': applied.processed } });
   };
 
-  for await (const ev of readImportRows(file, spec.fields, { maxRows: deps.maxRows })) {
-    if (ev.type === 'header' || ev.rowNumber <= imp.checkpointRow) continue;
-    pending += 1;
-    lastRow = ev.rowNumber;
-    if (!rejectedRows.has(ev.rowNumber)) {
-      const parsed = parseRow!(ev.cells);
-      if (parsed.ok) batch.push({ rowNumber: ev.rowNumber, record: parsed.record as never });
+  // One batch is written while the next is read: reading is this process's work and writing mostly
+  // the database's, so on a machine with more than one core they overlap. Batches are still written
+  // one after another, each with its checkpoint, so a killed worker resumes exactly as before.
+  let writing: Promise<void> = Promise.resolve();
+  const commit = async () => {
+    const rows = batch;
+    const upTo = lastRow;
+    const count = pending;
+    batch = [];
+    pending = 0;
+    await writing;
+    writing = write(rows, upTo, count);
+    // Awaited at the next commit or at the end; this only keeps a failure from being reported as unhandled meanwhile.
+    writing.catch(() => {});
+  };
+
+  try {
+    for await (const ev of readImportRows(file, spec.fields, { maxRows: deps.maxRows })) {
+      if (ev.type === 'header' || ev.rowNumber <= imp.checkpointRow) continue;
+      pending += 1;
+      lastRow = ev.rowNumber;
+      if (!rejectedRows.has(ev.rowNumber)) {
+        const parsed = parseRow!(ev.cells);
+        if (parsed.ok) batch.push({ rowNumber: ev.rowNumber, record: parsed.record as never });
+      }
+      if (pending >= size) await commit();
     }
-    if (pending >= size) await commit();
+    await commit();
+  } catch (err) {
+    // Let the batch in flight finish before the failure is recorded over it.
+    await writing.catch(() => {});
+    throw err;
   }
-  await commit();
+  await writing;
 
   const parseRejected = rejectedRows.size;
   await ImportModel.updateOne(

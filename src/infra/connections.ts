@@ -34,7 +34,7 @@ export async function resolveConnections(config: Config, opts: { needRedis?: boo
   const stops: Array<() => Promise<void>> = [];
   let mongoUri = config.mongodbUri;
   if (!mongoUri) {
-    const m = await ensureFerretDb(config.dataDir, defaultDbName);
+    const m = await ensureFerretDb(config.dataDir, defaultDbName, undefined, config.ferretdbPostgresUrl);
     if (m.owned) stops.push(m.stop);
     mongoUri = m.uri;
   }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { projectRoot } from '../config.ts';
+import { loadConfig, projectRoot } from '../config.ts';
 import { chooseBackend, dropBackendData, readBackend, type Backend } from './ferretdbBackend.ts';
 import { addLookupIndexes } from './ferretdbIndexes.ts';
 import { findFreePort, isAlive, isPortOpen, readNumberFile, stopProcess, waitForPort } from './processes.ts';
@@ -39,7 +39,7 @@ export function buildFerretDb(): void {
  * Returns the FerretDB serving DATA_DIR, starting it when none runs. The port is recorded under
  * DATA_DIR so that the service, the worker and the CLI all find the same server.
  */
-export async function ensureFerretDb(dataDir: string, dbName: string, preferredPort?: number, postgresUrl = defaultPostgresUrl()): Promise<EmbeddedMongo> {
+export async function ensureFerretDb(dataDir: string, dbName: string, preferredPort?: number, postgresUrl: string | null = postgresUrlFromEnv()): Promise<EmbeddedMongo> {
   const f = files(dataDir);
   const uriFor = (port: number) => `mongodb://127.0.0.1:${port}/${dbName}`;
   const port = readNumberFile(f.port);
@@ -93,11 +93,9 @@ export async function ensureFerretDb(dataDir: string, dbName: string, preferredP
   };
 }
 
-/** Where the embedded FerretDB keeps its data when PostgreSQL answers (FERRETDB_POSTGRESQL_URL). */
-export function defaultPostgresUrl(env: NodeJS.ProcessEnv = process.env): string | null {
-  const v = env.FERRETDB_POSTGRESQL_URL;
-  if (v === 'none') return null;
-  return v || 'postgres://postgres@127.0.0.1:5432/postgres';
+/** FERRETDB_POSTGRESQL_URL as the configuration reads it, for tests and benchmarks that start FerretDB themselves. */
+function postgresUrlFromEnv(): string | null {
+  return loadConfig({ FERRETDB_POSTGRESQL_URL: process.env.FERRETDB_POSTGRESQL_URL }).ferretdbPostgresUrl;
 }
 
 /** Removes what an embedded FerretDB kept for DATA_DIR (its PostgreSQL database); call after stop(). */

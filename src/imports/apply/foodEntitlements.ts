@@ -1,9 +1,10 @@
 import { Types } from 'mongoose';
 import type { FoodEntitlementRow } from '../../../imports/kinds/foodEntitlements.ts';
 import { FamilyStatusModel } from '../../foodcards/model.ts';
+import { perPupil } from './perPupil.ts';
 import { openPupils } from './pupils.ts';
-import { RecordBook, type Plan, type Stored } from './recordBook.ts';
-import { combine, reject, type OpenApplier, type RowResult } from './types.ts';
+import { RecordBook, type Stored } from './recordBook.ts';
+import type { OpenApplier } from './types.ts';
 
 type StatusDoc = Stored & { pupil: Types.ObjectId };
 
@@ -16,26 +17,8 @@ export const openFoodEntitlements: OpenApplier<FoodEntitlementRow> = async (ctx)
     { model: FamilyStatusModel, keyOf: (s) => String(s.pupil), filterFor: (pupil) => ({ pupil: new Types.ObjectId(pupil) }) },
     loaded,
   );
-
-  return async (rows) => {
-    const pupils = await savePupils(rows.map((r) => r.record));
-    const results = new Array<RowResult>(rows.length);
-    const plans: Plan[] = [];
-    const planRows: number[] = [];
-    pupils.forEach((p, i) => {
-      if (p.kind !== 'written') return void (results[i] = reject('personalCode', 'pupil_in_other_institution'));
-      if (p.id === null) return void (results[i] = { outcome: 'created', errors: [], warnings: [] });
-      const r = rows[i]!.record;
-      const wanted = { status: r.status, validFrom: r.validFrom, validTo: r.validTo };
-      plans.push({ key: String(p.id), wanted, fresh: () => ({ ...wanted, pupil: p.id, institution: ctx.institutionId }) });
-      planRows.push(i);
-    });
-    const saved = await statuses.saveAll(plans);
-    saved.forEach((s, k) => {
-      const i = planRows[k]!;
-      const pupil = pupils[i]!;
-      results[i] = { outcome: combine(pupil.kind === 'written' ? pupil.outcome : 'unchanged', s.kind === 'foreign' ? 'unchanged' : s.outcome), errors: [], warnings: [] };
-    });
-    return results;
-  };
+  return perPupil(savePupils, statuses, ctx.institutionId, {
+    pupil: (r: FoodEntitlementRow) => r,
+    wanted: (r) => ({ status: r.status, validFrom: r.validFrom, validTo: r.validTo }),
+  });
 };

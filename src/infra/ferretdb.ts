@@ -51,7 +51,7 @@ export async function ensureFerretDb(dataDir: string, dbName: string, preferredP
   buildFerretDb();
   fs.mkdirSync(f.sqlite, { recursive: true });
   fs.mkdirSync(f.state, { recursive: true });
-  const backend = await chooseBackend(f.backend, dataDir, postgresUrl);
+  const backend = await chooseBackend(f.backend, dataDir, postgresUrl, f.sqlite);
   const newPort = preferredPort ?? (await findFreePort());
   const log = fs.openSync(f.log, 'a');
   const child = spawn(

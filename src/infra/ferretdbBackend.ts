@@ -44,9 +44,10 @@ async function createDatabase(adminUrl: string, database: string): Promise<void>
 /**
  * The backend recorded for DATA_DIR, or, on its first start, PostgreSQL at `postgresUrl` when it
  * answers and SQLite when not. The choice is recorded so that data never seems to vanish because
- * PostgreSQL happened to be down at one start.
+ * PostgreSQL happened to be down at one start. A DATA_DIR that already holds SQLite data from
+ * before the choice was recorded stays on SQLite for the same reason.
  */
-export async function chooseBackend(file: string, dataDir: string, postgresUrl: string | null): Promise<Backend> {
+export async function chooseBackend(file: string, dataDir: string, postgresUrl: string | null, sqliteDir: string): Promise<Backend> {
   const b = readBackend(file);
   if (b) {
     if (b.handler === 'pg') {
@@ -57,7 +58,8 @@ export async function chooseBackend(file: string, dataDir: string, postgresUrl: 
     return b;
   }
   let backend: Backend = { handler: 'sqlite' };
-  if (postgresUrl) {
+  const hasSqliteData = fs.existsSync(sqliteDir) && fs.readdirSync(sqliteDir).some((f) => f.endsWith('.sqlite'));
+  if (postgresUrl && !hasSqliteData) {
     const database = databaseFor(dataDir);
     const reachable = await createDatabase(postgresUrl, database).then(
       () => true,

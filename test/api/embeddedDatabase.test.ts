@@ -1,9 +1,11 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
 import { stack } from '../support/stack.ts';
-import type { Backend } from '../../src/infra/ferretdbBackend.ts';
+import { loadConfig } from '../../src/config.ts';
+import { chooseBackend, dropBackendData, type Backend } from '../../src/infra/ferretdbBackend.ts';
 
 /**
  * The embedded FerretDB on PostgreSQL: every field a model indexes gets an index that FerretDB's
@@ -62,5 +64,54 @@ describe('embedded database: lookups use an index', () => {
       return out;
     });
     expect(missing).to.deep.equal([]);
+  });
+});
+
+describe('embedded database: where FerretDB keeps its data', () => {
+  const pgUrl = loadConfig({}).ferretdbPostgresUrl!;
+  let dir: string;
+  const paths = () => ({ file: path.join(dir, 'backend.json'), sqlite: path.join(dir, 'sqlite') });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edu-backend-'));
+  });
+  afterEach(async () => {
+    await dropBackendData(paths().file);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function databaseExists(name: string): Promise<boolean> {
+    const c = new pg.Client({ connectionString: pgUrl });
+    await c.connect();
+    try {
+      return (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+    } finally {
+      await c.end();
+    }
+  }
+
+  it('PostgreSQL when it answers: a database of its own, recorded, kept on the next start, dropped on request', async function () {
+    const b = await chooseBackend(paths().file, dir, pgUrl, paths().sqlite).catch(() => null);
+    if (!b || b.handler !== 'pg') return this.skip(); // no PostgreSQL on this machine
+    expect(await databaseExists(b.database)).to.equal(true);
+    expect(await chooseBackend(paths().file, dir, null, paths().sqlite), 'the recorded choice wins').to.deep.equal(b);
+    await dropBackendData(paths().file);
+    expect(await databaseExists(b.database)).to.equal(false);
+    expect(fs.existsSync(paths().file)).to.equal(false);
+  });
+
+  it('SQLite when no PostgreSQL is configured, and for a data folder that already holds SQLite data', async () => {
+    expect(await chooseBackend(paths().file, dir, null, paths().sqlite)).to.deep.equal({ handler: 'sqlite' });
+    fs.rmSync(paths().file);
+    fs.mkdirSync(paths().sqlite);
+    fs.writeFileSync(path.join(paths().sqlite, 'edu_support.sqlite'), '');
+    expect(await chooseBackend(paths().file, dir, pgUrl, paths().sqlite)).to.deep.equal({ handler: 'sqlite' });
+  });
+
+  it('a recorded PostgreSQL that does not answer stops the start with a sentence, instead of starting empty', async () => {
+    const gone = 'postgres://postgres@127.0.0.1:1/postgres';
+    fs.writeFileSync(paths().file, JSON.stringify({ handler: 'pg', url: gone.replace('/postgres', '/ferretdb_x'), adminUrl: gone, database: 'ferretdb_x' }));
+    const err = await chooseBackend(paths().file, dir, pgUrl, paths().sqlite).then(() => null, (e: Error) => e);
+    expect(err?.message).to.match(/keeps the data of .* in PostgreSQL .* which does not answer/);
+    fs.rmSync(paths().file);
   });
 });

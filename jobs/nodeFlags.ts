@@ -4,7 +4,8 @@
  * hundreds of MiB before it collects, although what an import keeps is small. A small young
  * generation and a bounded old one keep the worker's resident set near what it really uses, for
  * a little more time spent collecting. The old-space bound leaves room for the largest state an
- * import loads (an institution's records) many times over.
+ * import loads (an institution's records) many times over. package.json's `worker` script repeats
+ * these flags, since a script line cannot import them.
  */
 export const workerNodeFlags = ['--max-semi-space-size=8', '--max-old-space-size=384'];
 

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { makeInstitution, makeUser } from '../support/factories.ts';
+import type { Page } from 'playwright-core';
 import { fixture } from '../support/imports.ts';
-import { catalogueText, startBrowserStack } from '../support/browser.ts';
+import { catalogueText, useBrowserSuite } from '../support/browser.ts';
 import { PupilModel } from '../../src/pupils/model.ts';
 
 /** Texts come from the Latvian catalogue, so the test follows any rewording of the pages. */
@@ -24,31 +23,13 @@ function cellText(cell: ExcelJS.Cell): string {
 describe('spreadsheet imports in a browser (upload, preview, apply, report)', function () {
   this.timeout(120_000);
 
-  let stop: () => Promise<void>;
-  let baseURL: string;
-  let browser: Browser;
-  let context: BrowserContext;
+  const suite = useBrowserSuite();
   let page: Page;
-  let principal: Awaited<ReturnType<typeof makeUser>>;
-
-  before(async () => {
-    ({ baseURL, browser, close: stop } = await startBrowserStack());
-    const { code } = await makeInstitution();
-    principal = await makeUser('principal', code);
-  });
-
-  after(async () => {
-    await stop?.();
-  });
-
-  afterEach(async () => {
-    await context?.close();
-  });
 
   async function signIn(): Promise<void> {
     await page.goto('/signin');
-    await page.getByLabel(text('signin.email'), { exact: true }).fill(principal.email);
-    await page.getByLabel(text('signin.password'), { exact: true }).fill(principal.password);
+    await page.getByLabel(text('signin.email'), { exact: true }).fill(suite.principal.email);
+    await page.getByLabel(text('signin.password'), { exact: true }).fill(suite.principal.password);
     await page.getByRole('button', { name: text('signin.submit'), exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/dashboard');
   }
@@ -62,8 +43,7 @@ describe('spreadsheet imports in a browser (upload, preview, apply, report)', fu
   }
 
   it('previews a device-needs list with one bad personal code, applies it and downloads the report', async () => {
-    context = await browser.newContext({ baseURL, acceptDownloads: true });
-    page = await context.newPage();
+    page = await suite.open({ acceptDownloads: true });
     await signIn();
 
     // The upload page from the header navigation.
@@ -133,8 +113,7 @@ describe('spreadsheet imports in a browser (upload, preview, apply, report)', fu
     it('shows the upload page without horizontal scrolling', async () => {
       // A plain small viewport, not mobile emulation: with `isMobile` the browser zooms out to fit
       // wide content, window.innerWidth grows with it, and an overflow would go unnoticed.
-      context = await browser.newContext({ baseURL, viewport: { width: 375, height: 667 } });
-      page = await context.newPage();
+      page = await suite.open({ viewport: { width: 375, height: 667 } });
       await signIn();
 
       await page.goto('/imports');

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { makeInstitution, makeUser } from '../support/factories.ts';
-import { catalogueText as text, startBrowserStack } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { catalogueText as text, useBrowserSuite } from '../support/browser.ts';
 import { languages } from '../../src/i18n/index.ts';
 
 async function htmlLang(page: Page): Promise<string | null> {
@@ -13,30 +12,11 @@ async function heading(page: Page): Promise<string> {
 }
 
 describe('page shell in a browser (sign-in, language switch, sign-out)', () => {
-  let stop: () => Promise<void>;
-  let baseURL: string;
-  let browser: Browser;
-  let context: BrowserContext;
+  const suite = useBrowserSuite();
   let page: Page;
-  let principal: Awaited<ReturnType<typeof makeUser>>;
-
-  before(async () => {
-    ({ baseURL, browser, close: stop } = await startBrowserStack());
-    const { code } = await makeInstitution();
-    principal = await makeUser('principal', code);
-  });
-
-  after(async () => {
-    await stop?.();
-  });
 
   beforeEach(async () => {
-    context = await browser.newContext({ baseURL });
-    page = await context.newPage();
-  });
-
-  afterEach(async () => {
-    await context?.close();
+    page = await suite.open();
   });
 
   it('signs in, switches language and remembers it, and signs out', async () => {
@@ -46,13 +26,13 @@ describe('page shell in a browser (sign-in, language switch, sign-out)', () => {
     await page.getByRole('banner').getByRole('link', { name: text('lv', 'nav.signIn'), exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/signin');
 
-    await page.getByLabel(text('lv', 'signin.email'), { exact: true }).fill(principal.email);
-    await page.getByLabel(text('lv', 'signin.password'), { exact: true }).fill(principal.password);
+    await page.getByLabel(text('lv', 'signin.email'), { exact: true }).fill(suite.principal.email);
+    await page.getByLabel(text('lv', 'signin.password'), { exact: true }).fill(suite.principal.password);
     await page.getByRole('button', { name: text('lv', 'signin.submit'), exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/dashboard');
 
     const header = page.getByRole('banner');
-    await header.getByText(principal.user.name).waitFor();
+    await header.getByText(suite.principal.user.name).waitFor();
     expect(await heading(page)).to.equal(text('lv', 'dashboard.title'));
 
     // Language switch in the header: the page comes back in the chosen language.
@@ -69,7 +49,7 @@ describe('page shell in a browser (sign-in, language switch, sign-out)', () => {
     await page.reload();
     expect(await htmlLang(page)).to.equal('en');
     expect(await heading(page)).to.equal(text('en', 'dashboard.title'));
-    const langCookie = (await context.cookies()).find((c) => c.name === 'lang');
+    const langCookie = (await page.context().cookies()).find((c) => c.name === 'lang');
     expect(langCookie?.value).to.equal('en');
 
     // Sign out with the header button, in the current language.
@@ -90,7 +70,7 @@ describe('page shell in a browser (sign-in, language switch, sign-out)', () => {
   it('shows the failure in an alert and keeps the typed e-mail after a wrong password', async () => {
     await page.goto('/signin');
     const email = page.getByLabel(text('lv', 'signin.email'), { exact: true });
-    await email.fill(principal.email);
+    await email.fill(suite.principal.email);
     await page.getByLabel(text('lv', 'signin.password'), { exact: true }).fill('wrong-password');
     await page.getByRole('button', { name: text('lv', 'signin.submit'), exact: true }).click();
 
@@ -98,17 +78,15 @@ describe('page shell in a browser (sign-in, language switch, sign-out)', () => {
     await alert.waitFor();
     expect((await alert.textContent())?.trim()).to.equal(text('lv', 'signin.failed'));
     expect(new URL(page.url()).pathname).to.equal('/signin');
-    expect(await email.inputValue()).to.equal(principal.email);
+    expect(await email.inputValue()).to.equal(suite.principal.email);
     expect(await email.getAttribute('aria-describedby')).to.equal(await alert.getAttribute('id'));
   });
 
   describe('on a phone-sized screen', () => {
     beforeEach(async () => {
-      await context.close();
       // A plain small viewport, not mobile emulation: with `isMobile` the browser zooms out to fit
       // wide content, window.innerWidth grows with it, and an overflow would go unnoticed.
-      context = await browser.newContext({ baseURL, viewport: { width: 375, height: 667 } });
-      page = await context.newPage();
+      page = await suite.open({ viewport: { width: 375, height: 667 } });
     });
 
     it('shows the sign-in page without horizontal scrolling in every language', async () => {

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { languages, loadCatalogue, type Lang } from '../../src/i18n/index.ts';
+import { makeInstitution, makeUser } from './factories.ts';
 import { stack } from './stack.ts';
 
 /** Texts come from the catalogues, so browser tests follow any rewording of the pages. */
@@ -16,7 +17,7 @@ export function catalogueText(lang: Lang, key: string, vars: Record<string, stri
 }
 
 /** The test stack's app on a loopback port and Debian's Chromium, headless; `close` stops both. */
-export async function startBrowserStack(): Promise<{ baseURL: string; browser: Browser; close(): Promise<void> }> {
+async function startBrowserStack(): Promise<{ baseURL: string; browser: Browser; close(): Promise<void> }> {
   const server = http.createServer(stack().app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -35,6 +36,46 @@ export async function startBrowserStack(): Promise<{ baseURL: string; browser: B
       await browser.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export type BrowserSuite = {
+  /** A principal of an institution made for the suite. */
+  readonly principal: Awaited<ReturnType<typeof makeUser>>;
+  /** A page in a fresh browser context on the app (closing the previous one); closed after each test. */
+  open(options?: BrowserContextOptions): Promise<Page>;
+};
+
+/**
+ * Registers the hooks every browser suite needs: the app and Chromium for the suite, a principal
+ * to sign in as, and one browser context per test. Call it in the suite's `describe` body; use
+ * what it returns inside tests and hooks.
+ */
+export function useBrowserSuite(): BrowserSuite {
+  let started: Awaited<ReturnType<typeof startBrowserStack>> | undefined;
+  let principal: BrowserSuite['principal'] | undefined;
+  let context: BrowserContext | undefined;
+  before(async () => {
+    started = await startBrowserStack();
+    principal = await makeUser('principal', (await makeInstitution()).code);
+  });
+  after(async () => {
+    await started?.close();
+  });
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+  return {
+    get principal() {
+      if (!principal) throw new Error('useBrowserSuite: the suite has not started yet');
+      return principal;
+    },
+    async open(options = {}) {
+      await context?.close();
+      context = await started!.browser.newContext({ baseURL: started!.baseURL, ...options });
+      return context.newPage();
     },
   };
 }

@@ -14,7 +14,7 @@ import { healthRoutes } from './ops/health.ts';
 import { sessionMiddleware } from './auth/session.ts';
 import { authenticate } from './auth/passport.ts';
 import { csrfGuard } from './auth/csrf.ts';
-import { signinLimiters, statusLimiter } from './auth/rateLimit.ts';
+import { signinLimiters, statusLimiters } from './auth/rateLimit.ts';
 import { sessionApiRoutes } from './auth/routes.ts';
 import { authPages } from './auth/pages.ts';
 import { institutionApiRoutes } from './institutions/routes.ts';
@@ -26,7 +26,14 @@ import { statusRoutes } from './status/routes.ts';
 import { homePages } from './web/pages.ts';
 import { importApiRoutes } from './imports/routes.ts';
 import { importPages } from './imports/pages.ts';
-import { deviceApiRoutes } from './devices/routes.ts';
+import { needApiRoutes } from './devices/routes.ts';
+import { stockApiRoutes } from './devices/stockRoutes.ts';
+import { allocationApiRoutes } from './devices/allocationRoutes.ts';
+import { devicePages } from './devices/pages.ts';
+import { deviceStatusLookup } from './devices/statusLookup.ts';
+import type { DeviceSettings } from './devices/settings.ts';
+import { registerStatusLookup } from './status/registry.ts';
+import { resolvePersonalCodeKey } from './infra/secrets.ts';
 import type { ImportQueue } from './imports/jobs.ts';
 
 export type AppDeps = { config: Config; redis: Redis; redisPrefix: string; sessionSecret: string; logger: Logger; importQueue: ImportQueue };
@@ -66,7 +73,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use(languageRoutes('auto'));
   app.use(sessionApiRoutes(signinLimits));
   app.use(authPages(signinLimits));
-  app.use(statusRoutes(statusLimiter(redis, redisPrefix, config.limits.statusPerIp)));
+  registerStatusLookup('device', deviceStatusLookup);
+  app.use(statusRoutes(statusLimiters(redis, redisPrefix, config.limits.statusPerIp, config.limits.statusPerCode)));
   app.use(homePages(redis, redisPrefix));
   app.use(institutionApiRoutes());
   app.use(institutionPages());
@@ -75,7 +83,15 @@ export function buildApp(deps: AppDeps): Express {
   app.use(auditRoutes());
   app.use(importApiRoutes(deps.importQueue, config.imports.maxBytes));
   app.use(importPages(deps.importQueue, config.imports.maxBytes));
-  app.use(deviceApiRoutes());
+  const devices: DeviceSettings = {
+    personalCodeKey: resolvePersonalCodeKey(config.personalCodeKey, config.dataDir),
+    loanDays: config.devices.loanDays,
+    staleStockDays: config.devices.staleStockDays,
+  };
+  app.use(needApiRoutes(devices));
+  app.use(stockApiRoutes(devices));
+  app.use(allocationApiRoutes(devices));
+  app.use(devicePages(devices));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

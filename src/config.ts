@@ -37,6 +37,9 @@ const EnvSchema = z.object({
   SIGNIN_LIMIT_PER_IP: z.coerce.number().int().positive().default(30),
   SIGNIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
   STATUS_LIMIT_PER_IP: z.coerce.number().int().positive().default(20),
+  STATUS_LIMIT_PER_CODE: z.coerce.number().int().positive().default(10),
+  DEVICE_LOAN_DAYS: z.coerce.number().int().positive().default(92),
+  DEVICE_STALE_STOCK_DAYS: z.coerce.number().int().positive().default(14),
   PERSONAL_CODE_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   IMPORT_MAX_ROWS: z.coerce.number().int().positive().default(200_000),
@@ -57,7 +60,8 @@ export type Config = {
   logLevel: string;
   trustProxy: number | false;
   publicUrl: string | undefined;
-  limits: { signinPerIp: number; signinPerAccount: number; statusPerIp: number };
+  limits: { signinPerIp: number; signinPerAccount: number; statusPerIp: number; statusPerCode: number };
+  devices: { loanDays: number; staleStockDays: number };
   personalCodeKey: string | undefined;
   imports: { maxBytes: number; maxRows: number };
   /** Where the embedded FerretDB stores its data; null: SQLite under DATA_DIR. */
@@ -98,7 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signinPerIp: e.SIGNIN_LIMIT_PER_IP,
       signinPerAccount: e.SIGNIN_LIMIT_PER_ACCOUNT,
       statusPerIp: e.STATUS_LIMIT_PER_IP,
+      statusPerCode: e.STATUS_LIMIT_PER_CODE,
     },
+    devices: { loanDays: e.DEVICE_LOAN_DAYS, staleStockDays: e.DEVICE_STALE_STOCK_DAYS },
     personalCodeKey: e.PERSONAL_CODE_KEY,
     imports: { maxBytes: e.IMPORT_MAX_BYTES, maxRows: e.IMPORT_MAX_ROWS },
     ferretdbPostgresUrl: e.FERRETDB_POSTGRESQL_URL === 'none' ? null : (e.FERRETDB_POSTGRESQL_URL ?? defaultPostgresUrl),

@@ -1,6 +1,7 @@
 import { rateLimit, ipKeyGenerator, type Store, type IncrementResponse, type RateLimitRequestHandler } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { TooManyRequests } from '../errors.ts';
+import { normalizeReferenceCode } from '../status/registry.ts';
 
 /**
  * A fixed-window counter in Redis for express-rate-limit, on the shared ioredis client: one MULTI
@@ -67,15 +68,37 @@ export function signinLimiters(redis: Redis, prefix: string, perIp: number, perA
   ];
 }
 
-/** Limits guesses on the parents' status lookup per IP. */
-export function statusLimiter(redis: Redis, prefix: string, perIp: number): RateLimitRequestHandler {
-  return rateLimit({
-    windowMs: fifteenMinutes,
-    limit: perIp,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    store: new RedisWindowStore(redis, `${prefix}:rl:status-ip:`),
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
-    handler: (_req, _res, next) => next(new TooManyRequests()),
-  });
+function referenceKey(body: unknown): string | null {
+  const code = (body as { referenceCode?: unknown } | undefined)?.referenceCode;
+  return typeof code === 'string' ? normalizeReferenceCode(code) : null;
+}
+
+/**
+ * Limits guesses on the parents' status lookup: tries per IP, and tries per reference code (so
+ * guessing spread over many addresses still cannot hammer one code). Both per 15 minutes.
+ */
+export function statusLimiters(redis: Redis, prefix: string, perIp: number, perCode: number): RateLimitRequestHandler[] {
+  const fail = (_req: unknown, _res: unknown, next: (err: unknown) => void) => next(new TooManyRequests());
+  return [
+    rateLimit({
+      windowMs: fifteenMinutes,
+      limit: perIp,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      store: new RedisWindowStore(redis, `${prefix}:rl:status-ip:`),
+      keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+      handler: fail,
+    }),
+    rateLimit({
+      windowMs: fifteenMinutes,
+      limit: perCode,
+      standardHeaders: false,
+      legacyHeaders: false,
+      store: new RedisWindowStore(redis, `${prefix}:rl:status-code:`),
+      keyGenerator: (req) => referenceKey(req.body) ?? '',
+      // A malformed code never reaches the database; the per-IP limit covers it.
+      skip: (req) => referenceKey(req.body) === null,
+      handler: fail,
+    }),
+  ];
 }

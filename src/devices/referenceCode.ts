@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { referenceAlphabet } from '../status/registry.ts';
+import { groupReferenceCode, referenceAlphabet } from '../status/registry.ts';
 
 /**
  * A parent's reference code: 11 characters from a 30-letter alphabet without look-alikes
@@ -8,5 +8,5 @@ import { referenceAlphabet } from '../status/registry.ts';
 export function newReferenceCode(): string {
   let s = '';
   for (let i = 0; i < 11; i++) s += referenceAlphabet[randomInt(referenceAlphabet.length)];
-  return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
+  return groupReferenceCode(s);
 }

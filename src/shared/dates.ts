@@ -16,3 +16,9 @@ export function isCalendarDay(s: string): boolean {
 export function rigaToday(now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: rigaTimeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
+
+/** The calendar day `days` after `day` (negative goes back). */
+export function addDays(day: string, days: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y!, m! - 1, d! + days)).toISOString().slice(0, 10);
+}

@@ -12,3 +12,10 @@ export function formatDateTime(iso: string | Date, lang: Lang): string {
 export function formatTime(iso: string | Date, lang: Lang): string {
   return new Intl.DateTimeFormat(locales[lang], { timeZone: rigaTimeZone, timeStyle: 'medium' }).format(new Date(iso));
 }
+
+/** A calendar day (YYYY-MM-DD) in the reader's locale; no clock, so no time zone can shift it. */
+export function formatDay(day: string, lang: Lang): string {
+  const [y, m, d] = day.split('-').map(Number);
+  if (!y || !m || !d) return day;
+  return new Intl.DateTimeFormat(locales[lang], { timeZone: 'UTC', dateStyle: 'medium' }).format(new Date(Date.UTC(y, m - 1, d)));
+}

@@ -2,6 +2,8 @@ import { Types } from 'mongoose';
 import type { DeviceNeedRow } from '../../../imports/kinds/deviceNeeds.ts';
 import { DeviceNeedModel } from '../../devices/model.ts';
 import { newReferenceCode } from '../../devices/referenceCode.ts';
+import { effectivePriority } from '../../devices/priority.ts';
+import { recordEvents } from '../../events/service.ts';
 import { perPupil } from './perPupil.ts';
 import { openPupils } from './pupils.ts';
 import { RecordBook, type Stored } from './recordBook.ts';
@@ -29,7 +31,7 @@ export const openDeviceNeeds: OpenApplier<DeviceNeedRow> = async (ctx) => {
       class: r.class,
       guardian: { name: r.guardianName, phone: r.guardianPhone, email: r.guardianEmail, language: r.language },
     }),
-    wanted: (r) => ({ deviceType: r.deviceType, reason: r.reason, priority: r.priority, deliveryMethod: r.deliveryMethod, address: r.address }),
+    wanted: (r) => ({ deviceType: r.deviceType, reason: r.reason, priority: effectivePriority(r.priority, r.class), deliveryMethod: r.deliveryMethod, address: r.address }),
     // Drawn again for each insert attempt, so a clashing reference code is replaced.
     fresh: () => ({
       referenceCode: newReferenceCode(),
@@ -37,5 +39,16 @@ export const openDeviceNeeds: OpenApplier<DeviceNeedRow> = async (ctx) => {
       history: [{ status: 'registered', at: new Date(), by: `import:${ctx.importId}`, note: ctx.fileName }],
     }),
     lockedWarning: { field: 'deviceType', code: 'need_in_progress_not_changed' },
+    // Keyed by the need, so an import retried after a crash records each event once.
+    onCreated: (created) =>
+      recordEvents(
+        created.map((c) => ({
+          type: 'device.need_registered',
+          key: `device.need_registered:${String(c.id)}`,
+          subject: { kind: 'deviceNeed', id: c.id as Types.ObjectId },
+          institution: ctx.institutionId as Types.ObjectId,
+          pupil: c.pupil as Types.ObjectId,
+        })),
+      ),
   });
 };

@@ -11,6 +11,8 @@ export type PerPupilSpec<T> = {
   fresh?: () => Record<string, unknown>;
   /** Said when the record's state keeps the row from changing it. */
   lockedWarning?: RowIssue;
+  /** Told of the records this batch created (not on a preview), e.g. to record their events. */
+  onCreated?: (created: Array<{ id: unknown; pupil: unknown }>) => Promise<void>;
 };
 
 /**
@@ -38,6 +40,12 @@ export function perPupil<T, D extends Stored>(
       planRows.push(i);
     });
     const saved = await records.saveAll(plans);
+    const created: Array<{ id: unknown; pupil: unknown }> = [];
+    saved.forEach((s, k) => {
+      const pupilId = (pupils[planRows[k]!] as { id?: unknown }).id;
+      if (s.kind === 'written' && s.outcome === 'created' && s.id) created.push({ id: s.id, pupil: pupilId });
+    });
+    if (created.length && spec.onCreated) await spec.onCreated(created);
     saved.forEach((s, k) => {
       const i = planRows[k]!;
       const pupil = pupils[i]!;

@@ -1,5 +1,6 @@
 import { Types, type Model } from 'mongoose';
-import { insertAll, mapLimit, updateAll } from './writes.ts';
+import { mapLimit } from '../../shared/concurrency.ts';
+import { insertAll, updateAll } from './writes.ts';
 import { differs, outcomeOf, type ApplyContext, type Outcome } from './types.ts';
 
 /** What a stored record needs for the outcome of a retried import. */

@@ -1,0 +1,44 @@
+import type { Types } from 'mongoose';
+import { InstitutionModel } from '../institutions/model.ts';
+import { PupilModel } from '../pupils/model.ts';
+import { rigaToday } from '../shared/dates.ts';
+import type { StatusItem } from '../status/registry.ts';
+import { DeviceNeedModel } from './model.ts';
+
+// Institutions change rarely and every lookup needs one: kept for a minute per process.
+const institutionTtlMs = 60_000;
+const institutions = new Map<string, { at: number; value: { name: string; address: string } | null }>();
+
+async function institutionOf(id: Types.ObjectId) {
+  const key = String(id);
+  const hit = institutions.get(key);
+  if (hit && Date.now() - hit.at < institutionTtlMs) return hit.value;
+  const doc = await InstitutionModel.findById(id, { name: 1, address: 1 }).lean();
+  const value = doc ? { name: doc.name, address: doc.address ?? '' } : null;
+  institutions.set(key, { at: Date.now(), value });
+  return value;
+}
+
+/**
+ * What a parent sees of a device need: the pupil's first name, the steps with their days, and the
+ * pickup place and hours or the delivery day. Nothing else: no surname, code, address or device.
+ */
+export async function deviceStatusLookup(code: string): Promise<StatusItem[]> {
+  const need = await DeviceNeedModel.findOne({ referenceCode: code }, { pupil: 1, institution: 1, status: 1, history: 1, pickup: 1, delivery: 1, deviceType: 1, deliveryMethod: 1 }).lean();
+  if (!need) return [];
+  const [pupil, inst] = await Promise.all([PupilModel.findById(need.pupil, { firstName: 1 }).lean(), institutionOf(need.institution)]);
+  const steps: StatusItem['steps'] = [];
+  for (const h of need.history ?? []) {
+    const date = rigaToday(h.at);
+    if (steps.at(-1)?.status === h.status) continue;
+    steps.push({ status: h.status, date });
+  }
+  const details: Record<string, string | null> = { deviceType: need.deviceType, deliveryMethod: need.deliveryMethod };
+  if (need.status === 'ready_for_pickup') {
+    details.pickupPlace = inst ? [inst.name, inst.address].filter(Boolean).join(', ') : null;
+    details.pickupHours = need.pickup?.hours ?? null;
+    details.pickupFrom = need.pickup?.from ?? null;
+  }
+  if (need.status === 'out_for_delivery') details.deliveryDay = need.delivery?.day ?? null;
+  return [{ kind: 'device', firstName: pupil?.firstName ?? '', status: need.status, steps, details }];
+}

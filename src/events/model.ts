@@ -1,0 +1,25 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+
+/**
+ * Domain events waiting for the notifications to turn them into messages (an outbox): a need
+ * registered, a device ready for pickup, out for delivery, handed over, and so on. Ids only, no
+ * personal codes; `handledAt` is set by whoever consumes the event.
+ */
+const DomainEventSchema = new Schema(
+  {
+    // Deterministic where the same event could be recorded twice (an import retried after a crash):
+    // the unique index then drops the second one.
+    key: { type: String, required: true, unique: true },
+    type: { type: String, required: true, index: true },
+    at: { type: Date, required: true, default: () => new Date() },
+    institution: { type: Schema.Types.ObjectId, default: null },
+    pupil: { type: Schema.Types.ObjectId, default: null },
+    subject: { kind: { type: String, required: true }, id: { type: Schema.Types.ObjectId, required: true } },
+    data: { type: Schema.Types.Mixed, default: {} },
+    handledAt: { type: Date, default: null, index: true },
+  },
+  { versionKey: false },
+);
+
+export type DomainEvent = InferSchemaType<typeof DomainEventSchema>;
+export const DomainEventModel = mongoose.model('DomainEvent', DomainEventSchema);

@@ -1,0 +1,39 @@
+import { Types } from 'mongoose';
+import { DomainEventModel } from './model.ts';
+
+export type EventInput = {
+  type: string;
+  /** Same key, same event: recorded once. Defaults to a fresh id. */
+  key?: string;
+  subject: { kind: string; id: Types.ObjectId };
+  institution?: Types.ObjectId | null;
+  pupil?: Types.ObjectId | null;
+  data?: Record<string, string | number | boolean | null>;
+  at?: Date;
+};
+
+/** Records events for the notifications to send; never put personal codes or contacts in `data`. */
+export async function recordEvents(events: EventInput[]): Promise<void> {
+  if (!events.length) return;
+  const docs = events.map((e) => ({
+    key: e.key ?? `${e.type}:${new Types.ObjectId().toHexString()}`,
+    type: e.type,
+    subject: e.subject,
+    institution: e.institution ?? null,
+    pupil: e.pupil ?? null,
+    data: e.data ?? {},
+    at: e.at ?? new Date(),
+  }));
+  try {
+    await DomainEventModel.insertMany(docs, { ordered: false });
+  } catch (err) {
+    // Only events already recorded (duplicate keys) may be skipped; anything else is a real failure.
+    const writeErrors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
+    if (!writeErrors?.length || !writeErrors.every((w) => (w.code ?? w.err?.code) === 11000)) throw err;
+  }
+}
+
+/** Events of one subject, oldest first (tests and the child's history read them). */
+export async function eventsOf(kind: string, id: Types.ObjectId) {
+  return DomainEventModel.find({ 'subject.kind': kind, 'subject.id': id }).sort({ at: 1, _id: 1 }).lean();
+}

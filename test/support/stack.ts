@@ -14,7 +14,7 @@ import { redisPrefixFor } from '../../src/infra/connections.ts';
 import { buildApp } from '../../src/app.ts';
 import type { ImportQueue } from '../../src/imports/jobs.ts';
 import '../../src/http/types.ts';
-import { startImportJobs } from './jobs.ts';
+import { startImportJobs, testPersonalCodeKey } from './jobs.ts';
 
 /**
  * The real local stack for one test run: its own FerretDB (on PostgreSQL when it answers, else SQLite, for a temporary DATA_DIR) or
@@ -53,6 +53,8 @@ export function testConfig(dataDir: string, extra: Record<string, string> = {}):
     SIGNIN_LIMIT_PER_ACCOUNT: '5',
     STATUS_LIMIT_PER_IP: '5',
     IMPORT_MAX_BYTES: String(3 * 1024 * 1024),
+    // The same key as the in-process import worker, so a pupil entered by form and by list is one pupil.
+    PERSONAL_CODE_KEY: testPersonalCodeKey.toString('utf8'),
     ...extra,
   });
 }

@@ -51,9 +51,11 @@ describe('calendar days (Europe/Riga)', () => {
 
 describe('reference codes', () => {
   it('accept any case, with or without dashes and spaces; reject look-alike characters', () => {
-    expect(normalizeReferenceCode('k7qm-4xpa-9t')).to.equal('K7QM4XPA9T');
-    expect(normalizeReferenceCode(' K7QM 4XPA 9T ')).to.equal('K7QM4XPA9T');
-    expect(normalizeReferenceCode('K7QM-4XPA-9O')).to.equal(null);
+    expect(normalizeReferenceCode('k7qm-4xpa-9tr')).to.equal('K7QM4XPA9TR');
+    expect(normalizeReferenceCode(' K7QM 4XPA 9TR ')).to.equal('K7QM4XPA9TR');
+    expect(normalizeReferenceCode('K7QM-4XPA-9TO')).to.equal(null);
+    // Our codes are 11 characters; a shorter or longer one is not ours.
+    expect(normalizeReferenceCode('K7QM-4XPA-9T')).to.equal(null);
     expect(normalizeReferenceCode('short')).to.equal(null);
   });
 });

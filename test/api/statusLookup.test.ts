@@ -1,0 +1,57 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { buildTestApp, resetData, stack, testConfig } from '../support/stack.ts';
+import { makeInstitution, makeToken, makeUser } from '../support/factories.ts';
+import { registerNeedVia } from '../support/devices.ts';
+
+describe('parents status lookup: device needs', () => {
+  let code: string;
+
+  beforeEach(async () => {
+    await resetData();
+    const school = await makeInstitution();
+    const token = await makeToken((await makeUser('principal', school.code)).email);
+    code = (await registerNeedVia(token, { firstName: 'Marta', lastName: 'Ozoliņa', guardianEmail: 'mamma@example.lv' })).referenceCode;
+  });
+
+  it('shows the first name and the steps, nothing else about the child', async () => {
+    const res = await request(stack().app).post('/api/status').send({ referenceCode: code }).expect(200);
+    expect(res.body.items).to.have.length(1);
+    expect(Object.keys(res.body.items[0]).sort()).to.deep.equal(['details', 'firstName', 'kind', 'status', 'steps']);
+    expect(res.body.items[0]).to.include({ firstName: 'Marta', status: 'registered' });
+    const text = JSON.stringify(res.body);
+    for (const secret of ['Ozoliņa', 'mamma@', '2612', 'Bērziņa']) expect(text).not.to.include(secret);
+    expect(text).not.to.match(/\d{6}-\d/);
+  });
+
+  it('renders the page in Latvian, Russian and English', async () => {
+    const expected = { lv: 'Pieteikums reģistrēts', ru: 'Заявка зарегистрирована', en: 'Request registered' };
+    for (const [lang, text] of Object.entries(expected)) {
+      const agent = request.agent(stack().app);
+      await agent.get(`/lang/${lang}?next=/status`).expect(303);
+      const page = await agent.get('/status').expect(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+      const res = await agent.post('/status').type('form').send({ _csrf: csrf, referenceCode: code.toLowerCase() }).expect(200);
+      expect(res.text, lang).to.include(text);
+      expect(res.text, lang).to.include('Marta');
+      expect(res.text, lang).to.include(`lang="${lang}"`);
+      expect(res.text).not.to.include('Ozoliņa');
+    }
+  });
+
+  it('limits tries per code as well as per IP: a code tried too often answers 429 from anywhere', async () => {
+    const s = stack();
+    const app = buildTestApp(s.redis, `${s.redisPrefix}:percode`, testConfig(s.dataDir, { STATUS_LIMIT_PER_IP: '1000', STATUS_LIMIT_PER_CODE: '3' }));
+    const bare = code.replace(/-/g, '');
+    // Any spelling of the code counts as the same code.
+    for (const typed of [code, bare.toLowerCase(), ` ${code} `]) await request(app).post('/api/status').send({ referenceCode: typed }).expect(200);
+    const limited = await request(app).post('/api/status').send({ referenceCode: code }).expect(429);
+    expect(limited.body.error.code).to.equal('too_many_requests');
+    // The page is limited by the same counter.
+    const agent = request.agent(app);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec((await agent.get('/status').expect(200)).text)?.[1] ?? '';
+    await agent.post('/status').type('form').send({ _csrf: csrf, referenceCode: code }).expect(429);
+    // Another code is not held back by this one's count.
+    await request(app).post('/api/status').send({ referenceCode: 'K7QM-4XPA-9TR' }).expect(404);
+  });
+});

@@ -9,6 +9,7 @@ import {
   CancelSchema,
   cancelNeed,
   changeNeed,
+  findNeedFor,
   getNeed,
   listDeviceNeeds,
   markReadyForPickup,
@@ -26,6 +27,12 @@ const ApproveSchema = z.object({ ids: z.array(z.string()).min(1).max(5000) });
 /** Device needs API: the list, the form, edits, approval, cancellation, pickup readiness and hand-over. */
 export function needApiRoutes(settings: DeviceSettings): Router {
   const router = Router();
+  // The need is looked up within the caller's scope before anything else, so another
+  // institution's id answers 404 whatever the body holds.
+  router.param('needId', async (req, _res, next, id: string) => {
+    await findNeedFor(actorOf(req), id);
+    next();
+  });
   const detail = async (actor: ReturnType<typeof actorOf>, id: string) => {
     const n = await getNeed(actor, id);
     return presentNeedDetail(n, { institution: n.institution, serial: n.serial });

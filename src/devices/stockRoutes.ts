@@ -29,6 +29,11 @@ const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 /** Stock API: shipments, devices, moves between institutions, returns, due-back and stale lists, the ministry report. */
 export function stockApiRoutes(settings: DeviceSettings): Router {
   const router = Router();
+  // Scope first: another institution's device answers 404 whatever the body holds.
+  router.param('serial', async (req, _res, next, serial: string) => {
+    await findDeviceFor(actorOf(req), serial);
+    next();
+  });
   router.post('/api/shipments', requireRole('coordinator'), async (req, res) => {
     res.status(201).json(await registerShipment(actorOf(req), parseInput(ShipmentInputSchema, req.body), req.ip ?? null));
   });

@@ -6,6 +6,8 @@ import { makeInstitution, makeToken, makeUser } from '../support/factories.ts';
 import { importFile, makeWorkbook } from '../support/imports.ts';
 import { GroupModel, InstitutionModel } from '../../src/institutions/model.ts';
 import { UserModel } from '../../src/auth/model.ts';
+import { DeviceModel, DeviceNeedModel } from '../../src/devices/model.ts';
+import { approveAndAllocate, registerNeedVia, shipVia } from '../support/devices.ts';
 
 /**
  * The tenant-isolation harness. It walks the real route table and calls every staff route as a
@@ -42,15 +44,26 @@ const ownScopeRoutes = new Map<string, number[]>([
   ['POST /imports', [400]],
   ['GET /api/imports/templates/:kind.xlsx', [200]],
   ['GET /api/device-needs', [200]],
+  // The harness body is not a need: a validation error, before any institution is looked at.
+  ['POST /api/device-needs', [400]],
+  ['GET /api/devices', [200]],
+  ['GET /api/devices/due-back', [200]],
+  ['GET /api/devices/stale', [200]],
 ]);
 
 // Routes whose answer holds no institution's data as text even for those allowed (templates, workbooks).
 const noInstitutionData = new Set(['GET /api/imports/templates/:kind.xlsx', 'GET /api/imports/:importId/report.xlsx']);
 
-type Fixture = { a: { code: string; name: string; principalEmail: string; principalId: string; groupName: string; importId: string }; bToken: string; aToken: string; coordToken: string };
+type Fixture = {
+  a: { code: string; name: string; principalEmail: string; principalId: string; groupName: string; importId: string; needId: string; serial: string; runId: string; stopId: string };
+  bToken: string;
+  aToken: string;
+  coordToken: string;
+};
 
 function paramsFor(f: Fixture): Record<string, string> {
-  return { code: f.a.code, id: f.a.principalId, importId: f.a.importId, kind: 'device-needs' };
+  const a = f.a;
+  return { code: a.code, id: a.principalId, importId: a.importId, kind: 'device-needs', needId: a.needId, serial: a.serial, runId: a.runId, stopId: a.stopId };
 }
 
 function fill(path: string, params: Record<string, string>): string {
@@ -83,11 +96,29 @@ describe('tenant isolation: every staff route as a principal of another institut
     // A pupil of A with a device need, so that lists of pupils have something of A's to leak.
     await importFile(aToken, { kind: 'device-needs' }, await makeWorkbook(['Klase', 'Vārds', 'Uzvārds', 'Personas kods', 'Ierīce'], [['3.a', 'Alfrēds', 'Alfasons', '020307-20404', 'planšete']]), 'needs.xlsx');
     const imp = await importFile(aToken, { kind: 'kindergarten-attendance' }, await makeWorkbook(['Datums', 'Grupa', 'Reģistrēti', 'Klātesoši'], [['16.03.2020', a.group!.name, 3, 2]]), 'alpha.xlsx');
+    // A's device need on its way home on a delivery run, with a device allocated at A.
+    const coordToken = await makeToken(coord.email);
+    const homeNeed = await registerNeedVia(aToken, { firstName: 'Alfrēds', lastName: 'Alfasons', deliveryMethod: 'home', address: 'Alfa iela 1, Liepāja' });
+    await shipVia(coordToken, [{ serial: 'ALPHA-001', type: 'laptop' }]);
+    await approveAndAllocate(coordToken, [{ need: homeNeed.id, serial: 'ALPHA-001' }]);
+    const run = await request(stack().app).post('/api/delivery-runs').set('Authorization', `Bearer ${coordToken}`).send({ day: '2099-01-01', needs: [homeNeed.id] }).expect(201);
+    const sheet = await request(stack().app).get(`/api/delivery-runs/${run.body.id}`).set('Authorization', `Bearer ${coordToken}`).expect(200);
     f = {
-      a: { code: a.code, name: 'Alpha kindergarten', principalEmail: pa.email, principalId: String(pa.user._id), groupName: a.group!.name, importId: imp.id },
+      a: {
+        code: a.code,
+        name: 'Alpha kindergarten',
+        principalEmail: pa.email,
+        principalId: String(pa.user._id),
+        groupName: a.group!.name,
+        importId: imp.id,
+        needId: homeNeed.id,
+        serial: 'ALPHA-001',
+        runId: run.body.id,
+        stopId: sheet.body.stops[0].id,
+      },
       aToken,
       bToken: await makeToken(pb.email),
-      coordToken: await makeToken(coord.email),
+      coordToken,
     };
     routes = listRoutes(stack().app);
   });
@@ -103,7 +134,7 @@ describe('tenant isolation: every staff route as a principal of another institut
   });
 
   it('answers 403 or 404 and never institution A data to principal B', async () => {
-    const secrets = [f.a.code, f.a.name, f.a.principalEmail, f.a.groupName, 'Alfrēds', 'Alfasons', '020307-2'];
+    const secrets = [f.a.code, f.a.name, f.a.principalEmail, f.a.groupName, 'Alfrēds', 'Alfasons', '020307-2', 'Alfa iela', f.a.serial];
     const checked: string[] = [];
     for (const route of routes) {
       const key = `${route.method} ${route.path}`;
@@ -126,6 +157,12 @@ describe('tenant isolation: every staff route as a principal of another institut
     expect(group?.capacity).to.equal(10);
     const user = await UserModel.findOne({ email: f.a.principalEmail }).lean();
     expect(user?.active).to.equal(true);
+    const need = await DeviceNeedModel.findById(f.a.needId).lean();
+    expect(need).to.include({ status: 'out_for_delivery', deviceType: 'laptop', address: 'Alfa iela 1, Liepāja' });
+    expect(need!.history).to.have.length(4);
+    const device = await DeviceModel.findOne({ serial: f.a.serial }).lean();
+    expect(device).to.include({ status: 'allocated' });
+    expect(String(device!.need)).to.equal(f.a.needId);
   });
 
   it('the same parameterised routes do answer for those allowed (so the 404s above are real)', async () => {

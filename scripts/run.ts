@@ -5,6 +5,7 @@ import { childEnv, projectRoot } from '../src/config.ts';
 import { connectDatabase, disconnectDatabase, syncIndexes } from '../src/db.ts';
 import { isEmptyDatabase, seedDemo, demoAccounts } from '../src/demo/seed.ts';
 import { translator } from '../src/i18n/index.ts';
+import { resolvePersonalCodeKey } from '../src/infra/secrets.ts';
 import { workerArgs } from '../jobs/nodeFlags.ts';
 
 /**
@@ -18,7 +19,8 @@ const { config, logger, connections } = await bootstrap('start');
 await connectDatabase(connections.mongoUri, logger, 10);
 await syncIndexes();
 await connections.afterIndexSync();
-const seeded = (await isEmptyDatabase()) ? await seedDemo({ kind: 'system', name: 'demo-seed' }) : null;
+const demoDevices = { personalCodeKey: resolvePersonalCodeKey(config.personalCodeKey, config.dataDir), loanDays: config.devices.loanDays, staleStockDays: config.devices.staleStockDays };
+const seeded = (await isEmptyDatabase()) ? await seedDemo({ kind: 'system', name: 'demo-seed' }, demoDevices) : null;
 await disconnectDatabase();
 
 const env = childEnv({ MONGODB_URI: connections.mongoUri, REDIS_URL: connections.redisUrl });

@@ -2,6 +2,12 @@ import type { AnyActor } from '../auth/actor.ts';
 import { UserModel } from '../auth/model.ts';
 import { saveGroup, saveInstitution } from '../institutions/service.ts';
 import { createUser } from '../users/service.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { DeviceSettings } from '../devices/settings.ts';
+import { seedDemoDevices } from './devices.ts';
+
+// The device services act for a signed-in person; the demo data is entered as the office would.
+const demoSeedActor: Actor = { kind: 'user', id: 'demo-seed', email: 'demo-seed', name: 'Demo', role: 'coordinator', institutionId: null, institutionCode: null, language: 'lv', via: 'token' };
 
 /** The demo sign-ins printed by `scripts/start`; for a local demo only, never for real data. */
 export const demoAccounts = [
@@ -24,7 +30,7 @@ const kindergartens = [
  * Loads the small demo data set: four Liepāja schools, two base kindergartens with groups, a
  * coordinator and a principal. Safe to run again: everything is matched by code or e-mail.
  */
-export async function seedDemo(actor: AnyActor): Promise<{ institutions: number; groups: number; users: number }> {
+export async function seedDemo(actor: AnyActor, devices?: DeviceSettings): Promise<{ institutions: number; groups: number; users: number }> {
   let groups = 0;
   let users = 0;
   for (const s of schools) await saveInstitution(actor, { ...s, type: 'school' });
@@ -40,6 +46,7 @@ export async function seedDemo(actor: AnyActor): Promise<{ institutions: number;
     await createUser(actor, a);
     users += 1;
   }
+  if (devices) await seedDemoDevices(demoSeedActor, devices, 'LIE-5VSK');
   return { institutions: schools.length + kindergartens.length, groups, users };
 }
 

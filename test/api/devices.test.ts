@@ -8,6 +8,7 @@ import { DeviceModel, DeviceNeedModel } from '../../src/devices/model.ts';
 import { DomainEventModel } from '../../src/events/model.ts';
 import { AuditEventModel } from '../../src/audit/model.ts';
 import { saveInstitution } from '../../src/institutions/service.ts';
+import { importFile, makeWorkbook } from '../support/imports.ts';
 
 const api = () => request(stack().app);
 const as = (token: string) => ({
@@ -186,6 +187,22 @@ describe('devices: from a need through a shipment to a hand-over and back', () =
     expect(await DeviceModel.countDocuments({ need: { $ne: null } })).to.equal(0);
     const cancelledAgain = await principal.post(`/api/device-needs/${b.id}/cancel`, { reason: 'x' }).expect(409);
     expect(cancelledAgain.body.error.code).to.equal('need_not_cancellable');
+  });
+
+  it('a device-needs list registers needs with priorities from the class and one event per need, however often it is uploaded', async () => {
+    const header = ['Klase', 'Vārds', 'Uzvārds', 'Personas kods', 'Ierīce', 'Prioritāte'];
+    const rows = [
+      ['12.b', 'Ieva', 'Liepa', validPersonalCode(), 'dators', null],
+      ['4.a', 'Roberts', 'Kļava', validPersonalCode(), 'planšete', null],
+      ['9.a', 'Līga', 'Egle', validPersonalCode(), 'dators', 4],
+    ];
+    const file = await makeWorkbook(header, rows);
+    for (let i = 0; i < 2; i++) await importFile(principal.token, { kind: 'device-needs' }, file, 'needs.xlsx');
+    const listed = (await principal.get('/api/device-needs').expect(200)).body.items as Array<{ firstName: string; priority: number; referenceCode: string }>;
+    expect(Object.fromEntries(listed.map((n) => [n.firstName, n.priority]))).to.deep.equal({ Ieva: 1, Roberts: 3, Līga: 4 });
+    expect(await DomainEventModel.countDocuments({ type: 'device.need_registered' })).to.equal(3);
+    const status = await api().post('/api/status').send({ referenceCode: listed[0]!.referenceCode }).expect(200);
+    expect(status.body.items[0].status).to.equal('registered');
   });
 
   it('reports per institution for the ministry as .xlsx, user text never a formula', async () => {

@@ -65,6 +65,9 @@ export function buildApp(deps: AppDeps): Express {
 
   app.use(requireDependencies(redis));
   app.use(express.json({ limit: '100kb' }));
+  // Device forms that carry a whole list (an allocation proposal, a shipment typed in, many ticked
+  // needs) get a larger body and parameter allowance; the general parser below then skips them.
+  app.use(['/devices/allocation/confirm', '/devices/shipments', '/devices/approve', '/devices/deliveries'], express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 50_000 }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(authenticate(sessionMiddleware(redis, redisPrefix, deps.sessionSecret)));
   app.use(csrfGuard);
@@ -75,7 +78,12 @@ export function buildApp(deps: AppDeps): Express {
   app.use(authPages(signinLimits));
   registerStatusLookup('device', deviceStatusLookup);
   app.use(statusRoutes(statusLimiters(redis, redisPrefix, config.limits.statusPerIp, config.limits.statusPerCode)));
-  app.use(homePages(redis, redisPrefix));
+  const devices: DeviceSettings = {
+    personalCodeKey: resolvePersonalCodeKey(config.personalCodeKey, config.dataDir),
+    loanDays: config.devices.loanDays,
+    staleStockDays: config.devices.staleStockDays,
+  };
+  app.use(homePages(redis, redisPrefix, devices));
   app.use(institutionApiRoutes());
   app.use(institutionPages());
   app.use(userApiRoutes());
@@ -83,11 +91,6 @@ export function buildApp(deps: AppDeps): Express {
   app.use(auditRoutes());
   app.use(importApiRoutes(deps.importQueue, config.imports.maxBytes));
   app.use(importPages(deps.importQueue, config.imports.maxBytes));
-  const devices: DeviceSettings = {
-    personalCodeKey: resolvePersonalCodeKey(config.personalCodeKey, config.dataDir),
-    loanDays: config.devices.loanDays,
-    staleStockDays: config.devices.staleStockDays,
-  };
   app.use(needApiRoutes(devices));
   app.use(stockApiRoutes(devices));
   app.use(allocationApiRoutes(devices));

@@ -20,6 +20,7 @@ function navItems(ctx: PageContext): Array<{ href: string; key: string }> {
     return [
       { href: '/dashboard', key: 'nav.dashboard' },
       { href: '/institutions', key: 'nav.institutions' },
+      { href: '/devices', key: 'nav.devices' },
       { href: '/imports', key: 'nav.imports' },
       { href: '/users', key: 'nav.users' },
       { href: '/audit', key: 'nav.audit' },
@@ -28,6 +29,7 @@ function navItems(ctx: PageContext): Array<{ href: string; key: string }> {
   return [
     { href: '/dashboard', key: 'nav.dashboard' },
     { href: `/institutions/${encodeURIComponent(ctx.actor.institutionCode ?? '')}`, key: 'nav.myInstitution' },
+    { href: '/devices', key: 'nav.devices' },
     { href: '/imports', key: 'nav.imports' },
   ];
 }
@@ -41,7 +43,8 @@ export function csrfField(ctx: PageContext): Html {
 export function layout(ctx: PageContext, title: string, body: Html): Html {
   const t = translator(ctx.lang);
   const here = encodeURIComponent(ctx.path);
-  const current = (href: string) => ctx.path === href || (href !== '/' && ctx.path.startsWith(href + '/'));
+  const path = ctx.path.split('?')[0] ?? ctx.path;
+  const current = (href: string) => path === href || (href !== '/' && path.startsWith(href + '/'));
   return html`<!doctype html>
 <html lang="${ctx.lang}">
 <head>

@@ -8,9 +8,12 @@ import { formatTime } from './format.ts';
 import { readHeartbeat } from '../ops/heartbeat.ts';
 import { listInstitutions } from '../institutions/service.ts';
 import { countUsers } from '../users/service.ts';
+import { deviceCounts } from '../devices/reportService.ts';
+import type { DeviceSettings } from '../devices/settings.ts';
+import { deviceTiles } from '../devices/views/dashboardTiles.ts';
 
-/** The public start page and the staff overview. */
-export function homePages(redis: Redis, prefix: string): Router {
+/** The public start page and the staff overview (with the device figures of the reader's scope). */
+export function homePages(redis: Redis, prefix: string, devices: Pick<DeviceSettings, 'staleStockDays'>): Router {
   const router = Router();
   router.get('/', (req, res) => {
     if (req.user) return res.redirect(303, '/dashboard');
@@ -28,7 +31,8 @@ export function homePages(redis: Redis, prefix: string): Router {
     const actor = actorOf(req);
     const ctx = pageContext(req);
     const t = translator(ctx.lang);
-    const institutions = await listInstitutions(actor);
+    const [institutions, counts] = await Promise.all([listInstitutions(actor), deviceCounts(actor, devices.staleStockDays)]);
+    const deviceSection = deviceTiles(t, counts, devices.staleStockDays);
     let body;
     if (actor.role === 'coordinator') {
       const [users, beat] = await Promise.all([countUsers(), readHeartbeat(redis, prefix)]);
@@ -40,11 +44,13 @@ export function homePages(redis: Redis, prefix: string): Router {
   ${tile(t('dashboard.baseToday'), institutions.filter((i) => i.baseToday).length, '/institutions')}
   ${tile(t('dashboard.users'), users, '/users')}
 </div>
+${deviceSection}
 <p class="worker ${beat ? 'ok' : 'warn'}"><strong>${t('dashboard.worker')}:</strong> ${beat ? t('dashboard.workerSeen', { time: formatTime(beat, ctx.lang) }) : t('dashboard.workerMissing')}</p>`;
     } else {
       body = html`<p>${t('dashboard.welcome', { name: actor.name || actor.email })}</p>
 <h2>${t('dashboard.yourInstitution')}</h2>
-${institutions.map((i) => html`<section class="card"><h3>${i.name}</h3><p>${t(`types.${i.type}`)} · ${i.code}</p><a class="button" href="/institutions/${encodeURIComponent(i.code)}">${t('dashboard.open')}</a></section>`)}`;
+${institutions.map((i) => html`<section class="card"><h3>${i.name}</h3><p>${t(`types.${i.type}`)} · ${i.code}</p><a class="button" href="/institutions/${encodeURIComponent(i.code)}">${t('dashboard.open')}</a></section>`)}
+${deviceSection}`;
     }
     res.type('html').send(layout(ctx, t('dashboard.title'), body).value);
   });

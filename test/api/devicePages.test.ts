@@ -233,12 +233,12 @@ describe('device pages', () => {
     const confirm = await agent
       .post('/devices/allocation/confirm')
       .type('form')
-      .send({ _csrf: csrf, count: '2', include: ['0', '1'], need_0: needOf(0), serial_0: 'NO-SUCH-SERIAL', need_1: needOf(1), serial_1: new RegExp('name="serial_1" value="([^"]+)"').exec(proposal.text)![1] })
+      .send({ _csrf: csrf, include: ['0', '1'], need_0: needOf(0), serial_0: 'NO-SUCH-SERIAL', need_1: needOf(1), serial_1: new RegExp('name="serial_1" value="([^"]+)"').exec(proposal.text)![1] })
       .expect(200);
     expect(confirm.text).to.include(page(lv, 'allocation.allocated')).and.to.include(lv.errors.device_not_found);
     const statuses = await Promise.all([one.id, two.id].map(async (id) => (await w.coordApi.get(`/api/device-needs/${id}`).expect(200)).body.status));
     expect(statuses.sort()).to.deep.equal(['allocated', 'approved']);
-    await agent.post('/devices/allocation/confirm').type('form').send({ _csrf: csrf, count: '2' }).expect(400);
+    await agent.post('/devices/allocation/confirm').type('form').send({ _csrf: csrf, need_0: one.id, serial_0: 'PAGE-1' }).expect(400);
   });
 
   it('stock: a shipment typed by hand reports unreadable lines and saves nothing, then registers the good list', async () => {

@@ -64,7 +64,6 @@ ${proposeForm(v, t('devices.page.allocation.proposeAgain'))}`;
 ${summaryTable(v, p.summary)}
 <form method="post" action="/devices/allocation/confirm">
   ${csrfField(ctx)}
-  <input type="hidden" name="count" value="${p.matches.length}">
   <div class="table-wrap"><table class="matches">
   <caption>${t('devices.page.allocation.matches', { count: p.matches.length })}</caption>
   <thead><tr><th scope="col">${t('devices.page.allocation.include')}</th><th scope="col">${t('devices.page.institution')}</th><th scope="col">${t('devices.page.pupil')}</th><th scope="col">${t('devices.page.deviceType')}</th><th scope="col">${t('devices.page.serial')}</th><th scope="col">${t('devices.page.allocation.why')}</th></tr></thead>

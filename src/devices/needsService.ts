@@ -55,13 +55,22 @@ export const NeedInputSchema = z
   .refine((v) => v.deliveryMethod !== 'home' || !!v.address, { message: 'address_needed_for_delivery', path: ['address'] });
 export type NeedInput = z.infer<typeof NeedInputSchema>;
 
+// In an edit a field left out stays as it is; an empty one is cleared.
+const changedText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v || null));
+
 export const NeedChangeSchema = z
   .object({
     deviceType: z.enum(deviceTypes).optional(),
-    reason: optionalText(500),
+    reason: changedText(500),
     priority: z.coerce.number().int().min(1, 'invalid_priority').max(5, 'invalid_priority').optional(),
     deliveryMethod: z.enum(deliveryMethods).optional(),
-    address: optionalText(300),
+    address: changedText(300),
   })
   .strict();
 export type NeedChange = z.infer<typeof NeedChangeSchema>;

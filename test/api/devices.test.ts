@@ -55,6 +55,11 @@ describe('devices: from a need through a shipment to a hand-over and back', () =
     expect(listed.body.items[0]).to.include({ id: need.id, firstName: 'Anna', deviceType: 'laptop', status: 'registered', referenceCode: need.referenceCode, priority: 1 });
     expect(listed.body.items[0].personalCode).to.match(/^\d{6}-\d\*{4}$/);
 
+    // An edit changes what it names and keeps the rest.
+    await principal.patch(`/api/device-needs/${need.id}`, { reason: 'Nav datora mājās' }).expect(200);
+    const edited = await principal.patch(`/api/device-needs/${need.id}`, { priority: 2 }).expect(200);
+    expect(edited.body).to.include({ reason: 'Nav datora mājās', priority: 2 });
+
     // A principal cannot approve; the coordinator can.
     await principal.post(`/api/device-needs/${need.id}/approve`).expect(403);
     await coord.post(`/api/device-needs/${need.id}/approve`).expect(200);
@@ -63,7 +68,7 @@ describe('devices: from a need through a shipment to a hand-over and back', () =
     const proposal = await coord.post('/api/allocations/proposal').expect(200);
     expect(proposal.body.matches).to.have.length(1);
     expect(proposal.body.matches[0]).to.include({ need: need.id, serial: 'LNV-001', institution: schoolCode });
-    expect(proposal.body.matches[0].reason).to.include({ priority: 1, rank: 1, enough: true, source: 'office_stock' });
+    expect(proposal.body.matches[0].reason).to.include({ priority: 2, rank: 1, enough: true, source: 'office_stock' });
     const confirmed = await coord.post('/api/allocations/confirm', { matches: [{ need: need.id, serial: 'lnv-001' }] }).expect(200);
     expect(confirmed.body).to.include({ allocated: 1, refused: 0 });
 

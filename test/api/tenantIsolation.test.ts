@@ -49,6 +49,12 @@ const ownScopeRoutes = new Map<string, number[]>([
   ['GET /api/devices', [200]],
   ['GET /api/devices/due-back', [200]],
   ['GET /api/devices/stale', [200]],
+  ['GET /devices', [200]],
+  ['GET /devices/new', [200]],
+  // The harness body is not a need: the form comes back with its errors (a principal's institution field is ignored).
+  ['POST /devices/new', [400]],
+  ['GET /devices/stock', [200]],
+  ['GET /devices/due-back', [200]],
 ]);
 
 // Routes whose answer holds no institution's data as text even for those allowed (templates, workbooks).

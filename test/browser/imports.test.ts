@@ -68,15 +68,16 @@ describe('spreadsheet imports in a browser (upload, preview, apply, report)', fu
     );
     expect(issueRows).to.deep.include(['11', 'Personas kods', text('imports.page.error'), checkDigit]);
 
-    // A preview saves nothing.
-    expect(await PupilModel.countDocuments()).to.equal(0);
+    // A preview saves nothing (counted in this principal's institution: other suites share the database).
+    const mine = { institution: suite.principal.user.institution };
+    expect(await PupilModel.countDocuments(mine)).to.equal(0);
 
     // Apply: a new import runs for real, on its own page.
     await page.getByRole('button', { name: text('imports.page.apply'), exact: true }).click();
     await page.waitForURL((url) => /^\/imports\/[^/]+$/.test(url.pathname) && url.pathname !== previewPath);
     await summary('created').waitFor({ timeout: FINISHED_TIMEOUT });
     expect(await summaryValue('created'), 'created').to.equal('8');
-    expect(await PupilModel.countDocuments()).to.equal(8);
+    expect(await PupilModel.countDocuments(mine)).to.equal(8);
 
     // The report: the original sheet with an errors column at the end.
     const [download] = await Promise.all([

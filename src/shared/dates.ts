@@ -12,9 +12,12 @@ export function isCalendarDay(s: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
-/** Today's calendar day in Riga. */
+// One formatter per process: making an Intl.DateTimeFormat costs far more than using one.
+const rigaDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: rigaTimeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The calendar day in Riga of a moment (today by default). */
 export function rigaToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: rigaTimeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return rigaDayFormat.format(now);
 }
 
 /** The calendar day `days` after `day` (negative goes back). */

@@ -22,7 +22,7 @@ import { institutionPages } from './institutions/pages.ts';
 import { userApiRoutes } from './users/routes.ts';
 import { userPages } from './users/pages.ts';
 import { auditRoutes } from './audit/routes.ts';
-import { statusRoutes } from './status/routes.ts';
+import { statusApiBeforeSession, statusRoutes } from './status/routes.ts';
 import { homePages } from './web/pages.ts';
 import { importApiRoutes } from './imports/routes.ts';
 import { importPages } from './imports/pages.ts';
@@ -69,6 +69,11 @@ export function buildApp(deps: AppDeps): Express {
   // needs) get a larger body and parameter allowance; the general parser below then skips them.
   app.use(['/devices/allocation/confirm', '/devices/shipments', '/devices/approve', '/devices/deliveries'], express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 50_000 }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  // The parents' JSON status lookup without a session cookie or bearer token is answered before
+  // the session, passport and CSRF layers, which do nothing for it but cost CPU on every lookup
+  // (see statusApiBeforeSession); any other request to it takes the usual way through statusRoutes.
+  const statusLimits = statusLimiters(redis, redisPrefix, config.limits.statusPerIp, config.limits.statusPerCode);
+  app.use(statusApiBeforeSession(statusLimits));
   app.use(authenticate(sessionMiddleware(redis, redisPrefix, deps.sessionSecret)));
   app.use(csrfGuard);
 
@@ -77,7 +82,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(sessionApiRoutes(signinLimits));
   app.use(authPages(signinLimits));
   registerStatusLookup('device', deviceStatusLookup);
-  app.use(statusRoutes(statusLimiters(redis, redisPrefix, config.limits.statusPerIp, config.limits.statusPerCode)));
+  app.use(statusRoutes(statusLimits));
   const devices: DeviceSettings = {
     personalCodeKey: resolvePersonalCodeKey(config.personalCodeKey, config.dataDir),
     loanDays: config.devices.loanDays,

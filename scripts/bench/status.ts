@@ -1,0 +1,340 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import mongoose, { Types } from 'mongoose';
+import { projectRoot } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { connectDatabase, syncIndexes } from '../../src/db.ts';
+import { createRedis } from '../../src/redis.ts';
+import { findFreePort, waitForPort } from '../../src/infra/processes.ts';
+import { addEmbeddedLookupIndexes, ensureFerretDb, removeFerretDbData } from '../../src/infra/ferretdb.ts';
+import { readBackend } from '../../src/infra/ferretdbBackend.ts';
+import { ensureRedis } from '../../src/infra/redisServer.ts';
+import { redisPrefixFor } from '../../src/infra/connections.ts';
+import { InstitutionModel } from '../../src/institutions/model.ts';
+import { PupilModel } from '../../src/pupils/model.ts';
+import { DeviceNeedModel, type NeedStatus } from '../../src/devices/model.ts';
+import { newReferenceCode } from '../../src/devices/referenceCode.ts';
+import { rigaToday } from '../../src/shared/dates.ts';
+import { cpuShares, postgresBackends, snapshot, type CpuSnapshot, type Watched } from './cpu.ts';
+
+/**
+ * Parents' status lookups per second at 50 concurrent clients, with p50 and p99, through the real
+ * API process (src/server.ts) on a seeded database, beside a bare Express route measured the same
+ * way in the same run. The load generator (statusLoad.ts) runs in a process of its own.
+ *
+ *   scripts/bench/status [INSTITUTIONS] [PUPILS] [SECONDS]
+ *
+ * BENCH_API_NODE_ARGS passes Node options to the API process, e.g. `--cpu-prof --cpu-prof-dir=DIR`
+ * to profile it under this load.
+ */
+const institutionCount = Number(process.argv[2] ?? 600);
+const pupilCount = Number(process.argv[3] ?? 20_000);
+const seconds = Number(process.argv[4] ?? 10);
+const concurrency = 50;
+const warmupMs = 2000;
+const unknownShare = 0.05;
+
+const firstNames = ['Anna', 'Jānis', 'Marta', 'Roberts', 'Elza', 'Kārlis', 'Sofija', 'Markuss', 'Emīlija', 'Gustavs', 'Alise', 'Daniels', 'Ņikita', 'Darja', 'Artjoms', 'Līva'];
+// How the needs of a city in the middle of a distribution are spread over the statuses.
+const statusShares: Array<[NeedStatus, number]> = [
+  ['registered', 0.15],
+  ['approved', 0.2],
+  ['allocated', 0.15],
+  ['ready_for_pickup', 0.15],
+  ['out_for_delivery', 0.1],
+  ['delivered', 0.15],
+  ['returned', 0.05],
+  ['cancelled', 0.05],
+];
+
+function pickStatus(): NeedStatus {
+  let r = Math.random();
+  for (const [s, share] of statusShares) if ((r -= share) < 0) return s;
+  return 'registered';
+}
+
+/** The steps a need went through to reach `status`, as the services record them. */
+function pathTo(status: NeedStatus, home: boolean): NeedStatus[] {
+  const handed: NeedStatus[] = ['registered', 'approved', 'allocated', home ? 'out_for_delivery' : 'ready_for_pickup', 'delivered'];
+  switch (status) {
+    case 'registered':
+      return ['registered'];
+    case 'approved':
+      return ['registered', 'approved'];
+    case 'allocated':
+      return ['registered', 'approved', 'allocated'];
+    case 'ready_for_pickup':
+    case 'out_for_delivery':
+      return handed.slice(0, 4);
+    case 'delivered':
+      return handed;
+    case 'returned':
+      return [...handed, 'returned'];
+    case 'cancelled':
+      return Math.random() < 0.5 ? ['registered', 'cancelled'] : ['registered', 'approved', 'cancelled'];
+  }
+}
+
+type Known = [code: string, firstName: string, status: string];
+
+async function seed(): Promise<{ known: Known[]; unknown: string[] }> {
+  const now = Date.now();
+  const day = 86_400_000;
+  const institutions = Array.from({ length: institutionCount }, (_, i) => ({
+    _id: new Types.ObjectId(),
+    code: `B${String(i).padStart(4, '0')}`,
+    name: `Liepājas ${i + 1}. ${i % 5 ? 'vidusskola' : 'pirmsskolas izglītības iestāde'}`,
+    type: i % 5 ? 'school' : 'kindergarten',
+    address: `Skolas iela ${i + 1}, Liepāja`,
+  }));
+  for (let i = 0; i < institutions.length; i += 1000) await InstitutionModel.insertMany(institutions.slice(i, i + 1000));
+
+  const known: Known[] = [];
+  const codes = new Set<string>();
+  const batch = 1000;
+  for (let i = 0; i < pupilCount; i += batch) {
+    const pupils = [];
+    const needs = [];
+    for (let j = i; j < Math.min(pupilCount, i + batch); j++) {
+      const inst = institutions[j % institutions.length]!._id;
+      const pupil = new Types.ObjectId();
+      const firstName = firstNames[j % firstNames.length]!;
+      pupils.push({
+        _id: pupil,
+        institution: inst,
+        class: `${(j % 12) + 1}.${'abc'[j % 3]}`,
+        firstName,
+        lastName: `Uzvārds${j}`,
+        personalCodeHash: createHash('sha256').update(`bench-pupil-${j}`).digest('base64url'),
+        personalCodeMasked: '010110-*****',
+        personalCodeEnc: randomBytes(48).toString('base64'),
+        birthDate: '2010-01-01',
+        guardian: { name: null, phone: `+3712${String(6_000_000 + j).padStart(7, '0')}`, email: `vecaks${j}@example.lv`, language: j % 4 ? 'lv' : 'ru' },
+      });
+      let code = newReferenceCode();
+      while (codes.has(code)) code = newReferenceCode();
+      codes.add(code);
+      const status = pickStatus();
+      const home = Math.random() < 0.3;
+      const steps = pathTo(status, home);
+      let at = now - (30 + Math.floor(Math.random() * 60)) * day;
+      const history = [];
+      for (const s of steps) {
+        history.push({ status: s, at: new Date(at), by: `user:${new Types.ObjectId()}`, note: null });
+        // A list uploaded again records `registered` once more; the parent sees one step.
+        if (s === 'registered' && Math.random() < 0.2) history.push({ status: s, at: new Date(at + 3_600_000), by: 'import:bench', note: 'list.xlsx' });
+        at += Math.floor(Math.random() * 5 * day);
+      }
+      const lastDay = rigaToday(new Date(at));
+      needs.push({
+        institution: inst,
+        pupil,
+        deviceType: Math.random() < 0.6 ? 'laptop' : 'tablet',
+        reason: Math.random() < 0.5 ? 'Nav datora mājās' : null,
+        priority: 1 + Math.floor(Math.random() * 5),
+        deliveryMethod: home ? 'home' : 'pickup',
+        address: home ? `Ostas iela ${j % 90}-${j % 40}, Liepāja` : null,
+        referenceCode: code,
+        status,
+        device: steps.includes('allocated') && status !== 'returned' && status !== 'cancelled' ? new Types.ObjectId() : null,
+        pickup: status === 'ready_for_pickup' ? { from: lastDay, hours: 'P.–Pk. 9:00–15:00' } : { from: null, hours: null },
+        delivery: status === 'out_for_delivery' ? { run: new Types.ObjectId(), day: lastDay } : { run: null, day: null },
+        handover: status === 'delivered' || status === 'returned' ? { collectedBy: 'Vecāks', relation: 'parent', date: lastDay, returnBy: null, recordedBy: null } : null,
+        history,
+      });
+      known.push([code, firstName, status]);
+    }
+    await PupilModel.insertMany(pupils);
+    await DeviceNeedModel.insertMany(needs);
+  }
+  const unknown: string[] = [];
+  while (unknown.length < 500) {
+    const code = newReferenceCode();
+    if (!codes.has(code)) unknown.push(code);
+  }
+  return { known, unknown };
+}
+
+async function waitReady(url: string) {
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(url + '/readyz').then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} not ready`);
+}
+
+type LoadResult = { requests: number; measured: number; perSecond: number; p50: number; p90: number; p99: number; max: number; known: number; unknown: number; errors: number; samples: string[] };
+
+/** Runs statusLoad.ts against `url` in a process of its own and returns what it measured. */
+function load(url: string, codesFile: string, expect: 'lookup' | 'ok', watched: Watched): Promise<LoadResult & { cpu: string }> {
+  const settings = { url, concurrency, warmupMs, durationMs: seconds * 1000, codesFile, unknownShare, expect };
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [path.join(projectRoot, 'scripts', 'bench', 'statusLoad.ts'), JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.add(p);
+    // Where the CPU went during the measured period (the load generator's clock starts after its
+    // own start-up, a fraction of a second later; close enough for shares).
+    const withLoad: Watched = () => ({ ...watched(), 'load generator': [p.pid!] });
+    let first: CpuSnapshot | undefined;
+    let last: CpuSnapshot | undefined;
+    const t1 = setTimeout(() => (first = snapshot(withLoad)), warmupMs);
+    const t2 = setTimeout(() => (last = snapshot(withLoad)), warmupMs + seconds * 1000);
+    let out = '';
+    p.stdout!.on('data', (c) => (out += c));
+    p.on('exit', (code) => {
+      children.delete(p);
+      clearTimeout(t1);
+      clearTimeout(t2);
+      if (code !== 0) return reject(new Error(`load generator exited ${code}`));
+      try {
+        const result = JSON.parse(out.trim().split('\n').at(-1) ?? '') as LoadResult;
+        resolve({ ...result, cpu: first && last ? cpuShares(first, last, result.measured) : '' });
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edu-bench-status-'));
+const dbName = `bench_status_${randomBytes(3).toString('hex')}`;
+const children = new Set<ChildProcess>();
+const cleanups: Array<() => Promise<void>> = [];
+let cleaned: Promise<void> | undefined;
+
+/** Stops everything this run started and removes its data; safe to call twice (signal and finally). */
+function cleanup(): Promise<void> {
+  cleaned ??= (async () => {
+    // The newest first: a load generator stops before the servers it is sending to.
+    for (const c of [...children].reverse()) {
+      if (c.exitCode !== null || c.signalCode !== null) continue;
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGTERM');
+      await exited;
+      // Lookups the load generator left in flight finish before their server stops.
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    for (const step of cleanups.reverse()) await step().catch((err) => console.error('cleanup:', (err as Error).message));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  })();
+  return cleaned;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`${signal}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+let failed = false;
+try {
+  const mongo = await ensureFerretDb(dataDir, dbName);
+  cleanups.push(async () => {
+    await mongo.stop();
+    await removeFerretDbData(dataDir);
+  });
+  const redisServer = await ensureRedis(dataDir);
+  cleanups.push(redisServer.stop);
+  // The API's Redis keys (rate-limit counters) sit under its prefix; removed afterwards, as on a
+  // shared Redis they would otherwise stay until their windows end.
+  const redisPrefix = redisPrefixFor(dbName);
+  cleanups.push(async () => {
+    // With its offline queue on, this client waits for its connection instead of failing at once.
+    const redis = createRedis(redisServer.url, { enableOfflineQueue: true });
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  await connectDatabase(mongo.uri, createLogger('warn', 'bench'), 5);
+  cleanups.push(() => mongoose.disconnect());
+  await syncIndexes();
+  console.log(`seeding ${institutionCount} institutions, ${pupilCount} pupils and their device needs...`);
+  const seedStart = performance.now();
+  const codes = await seed();
+  await addEmbeddedLookupIndexes(dataDir);
+  console.log(`seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+  const codesFile = path.join(dataDir, 'codes.json');
+  fs.writeFileSync(codesFile, JSON.stringify(codes));
+  await mongoose.disconnect();
+
+  const apiPort = await findFreePort();
+  const barePort = await findFreePort();
+  const env = {
+    ...process.env,
+    MONGODB_URI: mongo.uri,
+    REDIS_URL: redisServer.url,
+    DATA_DIR: dataDir,
+    PORT: String(apiPort),
+    LOG_LEVEL: 'warn',
+    // The 50 simulated parents all come from 127.0.0.1, and the random picks ask for some codes
+    // more than once: with the real limits (20 per IP, 10 per code per 15 minutes) nearly every
+    // lookup would be a 429. The limiters still run in full (both Redis counters per request);
+    // only the thresholds are out of reach.
+    STATUS_LIMIT_PER_IP: String(1e9),
+    STATUS_LIMIT_PER_CODE: String(1e9),
+  };
+  const apiArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const api = spawn(process.execPath, [...apiArgs, path.join(projectRoot, 'src', 'server.ts')], { env, stdio: 'inherit' });
+  const bare = spawn(process.execPath, [path.join(projectRoot, 'scripts', 'bench', 'bareServer.ts')], { env: { ...process.env, PORT: String(barePort) }, stdio: 'inherit' });
+  children.add(api);
+  children.add(bare);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const bareUrl = `http://127.0.0.1:${barePort}`;
+  await waitReady(apiUrl);
+  await waitForPort(barePort, 'bare server');
+
+  console.log(`load: ${concurrency} keep-alive clients, ${warmupMs / 1000} s warm-up then ${seconds} s measured, ${unknownShare * 100}% unknown codes`);
+  const backend = readBackend(path.join(dataDir, 'ferretdb', 'backend.json'));
+  const pgDatabase = backend?.handler === 'pg' ? backend.database : undefined;
+  const redisPid = redisServer.pid ?? Number(spawnSync('pgrep', ['-f', '-o', `redis-server .*:${new URL(redisServer.url).port}`], { encoding: 'utf8' }).stdout.trim() || 0);
+  const real = await load(`${apiUrl}/api/status`, codesFile, 'lookup', () => ({
+    api: [api.pid!],
+    ferretdb: [mongo.pid],
+    postgresql: pgDatabase ? postgresBackends(pgDatabase) : [],
+    redis: redisPid ? [redisPid] : [],
+  }));
+  const floor = await load(`${bareUrl}/api/status`, codesFile, 'ok', () => ({ 'bare server': [bare.pid!] }));
+
+  const row = (name: string, r: LoadResult) =>
+    `${name.padEnd(22)}${r.perSecond.toFixed(0).padStart(10)}${r.p50.toFixed(1).padStart(9)}${r.p90.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${r.max.toFixed(1).padStart(9)}${`${r.known}/${r.unknown}`.padStart(15)}${String(r.errors).padStart(7)}`;
+  console.log(`${''.padEnd(22)}${'lookups/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p90 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}${'known/unknown'.padStart(15)}${'wrong'.padStart(7)}`);
+  console.log(row('API (src/server.ts)', real));
+  console.log(row('bare Express', floor));
+  console.log(`API ÷ bare: ${((real.perSecond / floor.perSecond) * 100).toFixed(0)}% of the bare route's rate`);
+  // Each client sends its next lookup when the last one is answered, so the mean latency is the
+  // number of clients over the rate (Little's law): below 50 ms only above 1,000 lookups/s.
+  console.log(`API mean latency ${((concurrency / real.perSecond) * 1000).toFixed(1)} ms = ${concurrency} clients ÷ ${real.perSecond.toFixed(0)}/s`);
+  console.log(`CPU in cores, API run: ${real.cpu}`);
+  console.log(`CPU in cores, bare run: ${floor.cpu}`);
+
+  for (const [name, r] of [['API', real], ['bare server', floor]] as const) {
+    if (r.errors > 0 || r.measured === 0) {
+      failed = true;
+      console.error(`${name}: ${r.errors} wrong or failed answers of ${r.requests}:\n  ${r.samples.join('\n  ')}`);
+    }
+  }
+  if (failed) throw new Error('wrong answers: no figures reported');
+
+  console.log(`BENCH status.lookups_per_s ${real.perSecond.toFixed(0)} /s target >= 1000 ${real.perSecond >= 1000 ? 'pass' : 'miss'}`);
+  console.log(`BENCH status.p50_ms ${real.p50.toFixed(1)} ms target >= 0 pass`);
+  console.log(`BENCH status.p99_ms ${real.p99.toFixed(1)} ms target < 50 ${real.p99 < 50 ? 'pass' : 'miss'}`);
+  console.log(`BENCH status.bare_lookups_per_s ${floor.perSecond.toFixed(0)} /s target >= 0 pass`);
+  console.log(`BENCH status.bare_p99_ms ${floor.p99.toFixed(1)} ms target >= 0 pass`);
+} catch (err) {
+  failed = true;
+  // After a signal the cleanup ends the children, and what that breaks here is no news.
+  if (!cleaned) console.error((err as Error).message);
+} finally {
+  await cleanup();
+}
+process.exit(failed ? 1 : 0);

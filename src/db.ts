@@ -47,7 +47,17 @@ export async function pingDatabase(timeoutMs = 1500): Promise<boolean> {
 /** Builds every model's indexes; called at start-up so unique keys hold before the first write. */
 export async function syncIndexes(): Promise<void> {
   for (const model of Object.values(mongoose.models)) await model.createIndexes();
+  // The driver makes GridFS's indexes at the first upload; made here, they exist before the
+  // embedded database's lookup indexes are added at start, like every model's.
+  const db = mongoose.connection.db;
+  if (db) {
+    await db.collection(`${importBucketName}.files`).createIndex({ filename: 1, uploadDate: 1 });
+    await db.collection(`${importBucketName}.chunks`).createIndex({ files_id: 1, n: 1 }, { unique: true });
+  }
 }
+
+/** The GridFS bucket that keeps uploaded files. */
+export const importBucketName = 'importFiles';
 
 export async function disconnectDatabase(): Promise<void> {
   await mongoose.disconnect();

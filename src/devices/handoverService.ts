@@ -6,6 +6,7 @@ import { recordEvents } from '../events/service.ts';
 import { InstitutionModel } from '../institutions/model.ts';
 import { PupilModel } from '../pupils/model.ts';
 import { addDays, isCalendarDay, rigaToday } from '../shared/dates.ts';
+import { guardedUpdate } from '../shared/claims.ts';
 import { DeviceModel, type DeviceNeed } from './model.ts';
 import { findNeedFor, institutionCode } from './needsService.ts';
 import { actorTag, moveDevice, moveNeed } from './transitions.ts';
@@ -46,7 +47,7 @@ export async function handOver(actor: AnyActor, need: NeedLike, input: HandoverI
   const delivered = await moveNeed(need._id, from, 'delivered', actor, { set: { handover }, guard: { device: device._id } });
   if (!delivered) {
     // The need moved on meanwhile (cancelled): the device goes back to being allocated to it, not lost.
-    await DeviceModel.updateOne({ _id: device._id, status: 'handed_over', need: need._id }, { $set: { status: 'allocated', handover: null } });
+    await guardedUpdate(DeviceModel, device._id, ['handed_over'], { need: need._id }, { $set: { status: 'allocated', handover: null } });
     throw new Conflict('need_not_ready_for_handover');
   }
   await recordEvents([{ type: 'device.handed_over', subject: { kind: 'deviceNeed', id: need._id }, institution: need.institution, pupil: need.pupil, data: { date } }]);

@@ -45,6 +45,8 @@ const DeviceNeedSchema = new Schema(
     delivery: { run: { type: Schema.Types.ObjectId, default: null }, day: { type: String, default: null } },
     handover: { type: HandoverSchema, default: null },
     history: { type: [HistorySchema], default: [] },
+    // Bumped by every guarded change (src/shared/claims.ts).
+    version: { type: Number, default: 0 },
     createdByImport: { type: String, default: null },
     changedByImport: { type: String, default: null },
   },
@@ -79,6 +81,8 @@ const DeviceSchema = new Schema(
     handover: { type: HandoverSchema, default: null },
     returnedAt: { type: String, default: null },
     history: { type: [HistorySchema], default: [] },
+    // Bumped by every guarded change (src/shared/claims.ts).
+    version: { type: Number, default: 0 },
     createdByImport: { type: String, default: null },
     changedByImport: { type: String, default: null },
   },

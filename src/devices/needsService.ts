@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/service.ts';
 import { Conflict, NotFound, ValidationError } from '../errors.ts';
 import { recordEvents } from '../events/service.ts';
 import { isCalendarDay } from '../shared/dates.ts';
+import { guardedUpdate } from '../shared/claims.ts';
 import { PupilModel } from '../pupils/model.ts';
 import { encryptPersonalCode, hashPersonalCode } from '../pupils/personalCodes.ts';
 import { maskPersonalCode, parsePersonalCode } from '../../imports/personalCode.ts';
@@ -191,7 +192,7 @@ export async function changeNeed(actor: Actor, id: string, change: NeedChange, i
   const method = (set.deliveryMethod as string | undefined) ?? need.deliveryMethod;
   const address = 'address' in set ? set.address : need.address;
   if (method === 'home' && !address) throw new ValidationError('address_needed_for_delivery');
-  const updated = await DeviceNeedModel.findOneAndUpdate({ _id: need._id, status: { $in: editable } }, { $set: set }, { new: true }).lean();
+  const updated = await guardedUpdate(DeviceNeedModel, need._id, editable, {}, { $set: set });
   if (!updated) throw new Conflict('need_not_editable', undefined, { status: need.status });
   await recordAudit({ actor, action: 'device_need.update', target: { type: 'deviceNeed', id }, institution: await institutionCode(need.institution), ip, details: { fields: Object.keys(set) } });
   return updated;

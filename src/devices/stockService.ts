@@ -7,6 +7,7 @@ import { Conflict, NotFound, ValidationError } from '../errors.ts';
 import { recordEvents } from '../events/service.ts';
 import { InstitutionModel } from '../institutions/model.ts';
 import { isCalendarDay, rigaToday } from '../shared/dates.ts';
+import { guardedUpdate } from '../shared/claims.ts';
 import { DeviceModel, DeviceNeedModel, deviceStatuses, deviceTypes, ShipmentModel } from './model.ts';
 import { actorTag, moveDevice, moveNeed } from './transitions.ts';
 
@@ -120,11 +121,10 @@ export async function withInstitutionCodes<T extends { institution?: Types.Objec
 export async function moveDeviceTo(actor: Actor, serialNo: string, code: string | null, ip: string | null) {
   const device = await findDeviceFor(actor, serialNo);
   const target = code ? await findInstitutionFor(actor, code) : null;
-  const moved = await DeviceModel.findOneAndUpdate(
-    { _id: device._id, status: 'in_stock' },
-    { $set: { institution: target?._id ?? null }, $push: { history: { status: 'in_stock', at: new Date(), by: actorTag(actor), note: `moved:${target?.code ?? 'office'}` } } },
-    { new: true },
-  ).lean();
+  const moved = await guardedUpdate<typeof device>(DeviceModel, device._id, ['in_stock'], {}, {
+    $set: { institution: target?._id ?? null },
+    $push: { history: { status: 'in_stock', at: new Date(), by: actorTag(actor), note: `moved:${target?.code ?? 'office'}` } },
+  });
   if (!moved) throw new Conflict('device_not_in_stock', undefined, { status: device.status });
   await recordAudit({ actor, action: 'device.move', target: { type: 'device', id: String(device._id), label: device.serial }, institution: target?.code ?? null, ip });
   return moved;

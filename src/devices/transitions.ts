@@ -1,11 +1,12 @@
 import type { Types } from 'mongoose';
 import type { AnyActor } from '../auth/actor.ts';
-import { DeviceModel, DeviceNeedModel, type DeviceStatus, type NeedStatus } from './model.ts';
+import { guardedUpdate } from '../shared/claims.ts';
+import { DeviceModel, DeviceNeedModel, type Device, type DeviceNeed, type DeviceStatus, type NeedStatus } from './model.ts';
 
 /**
  * Every change of a need's or a device's status goes through these guarded single-document
- * updates: the filter names the states the change may start from, so two people acting at once
- * can never both succeed (the loser gets null and reports a conflict). There are no multi-document
+ * updates (src/shared/claims.ts): the change names the states it may start from, so two people
+ * acting at once can never both succeed (the loser gets null and reports a conflict). There are no multi-document
  * transactions, so where a need and a device change together the device is claimed first and
  * released again when the need cannot follow.
  */
@@ -18,22 +19,19 @@ export function actorTag(actor: AnyActor): string {
 
 type Change = { set?: Record<string, unknown>; note?: string | null; guard?: Record<string, unknown> };
 
+const step = (to: string, actor: AnyActor, change: Change) => ({
+  $set: { status: to, ...change.set },
+  $push: { history: { status: to, at: new Date(), by: actorTag(actor), note: change.note ?? null } },
+});
+
 /** Moves a need from one of `from` to `to`; null when it is no longer in one of those states. */
 export async function moveNeed(id: Types.ObjectId | string, from: readonly NeedStatus[], to: NeedStatus, actor: AnyActor, change: Change = {}) {
-  return DeviceNeedModel.findOneAndUpdate(
-    { _id: id, status: from.length === 1 ? from[0] : { $in: from }, ...change.guard },
-    { $set: { status: to, ...change.set }, $push: { history: { status: to, at: new Date(), by: actorTag(actor), note: change.note ?? null } } },
-    { new: true },
-  ).lean();
+  return guardedUpdate<DeviceNeed & { _id: Types.ObjectId; version?: number }>(DeviceNeedModel, id, from, change.guard ?? {}, step(to, actor, change));
 }
 
 /** Moves a device from one of `from` to `to`; null when it is no longer in one of those states. */
 export async function moveDevice(id: Types.ObjectId | string, from: readonly DeviceStatus[], to: DeviceStatus, actor: AnyActor, change: Change = {}) {
-  return DeviceModel.findOneAndUpdate(
-    { _id: id, status: from.length === 1 ? from[0] : { $in: from }, ...change.guard },
-    { $set: { status: to, ...change.set }, $push: { history: { status: to, at: new Date(), by: actorTag(actor), note: change.note ?? null } } },
-    { new: true },
-  ).lean();
+  return guardedUpdate<Device & { _id: Types.ObjectId; version?: number }>(DeviceModel, id, from, change.guard ?? {}, step(to, actor, change));
 }
 
 /** Puts a device allocated to `need` back in stock (used when the need was cancelled or could not follow). */

@@ -1,5 +1,6 @@
 import mongoose, { Types } from 'mongoose';
 import { Readable } from 'node:stream';
+import { importBucketName } from '../db.ts';
 
 /**
  * Uploaded files live in the database (GridFS), so any worker on any machine can read them and a
@@ -8,7 +9,7 @@ import { Readable } from 'node:stream';
 function bucket() {
   const db = mongoose.connection.db;
   if (!db) throw new Error('database not connected');
-  return new mongoose.mongo.GridFSBucket(db, { bucketName: 'importFiles' });
+  return new mongoose.mongo.GridFSBucket(db, { bucketName: importBucketName });
 }
 
 /** Stores the uploaded bytes and returns the file id. */

@@ -6,7 +6,7 @@ import { recordEvents } from '../events/service.ts';
 import { InstitutionModel } from '../institutions/model.ts';
 import { mapLimit } from '../shared/concurrency.ts';
 import { proposeAllocation, type Proposal } from './allocation.ts';
-import { DeviceModel, DeviceNeedModel } from './model.ts';
+import { DeviceModel, DeviceNeedModel, deviceTypes } from './model.ts';
 import { defaultPriority } from './priority.ts';
 import { moveDevice, moveNeed, releaseDevice } from './transitions.ts';
 
@@ -29,8 +29,10 @@ export async function releaseOrphanedAllocations(actor: Actor, now = new Date())
   const settled = new Date(now.getTime() - orphanAfterMs);
   const allocated = await DeviceModel.find({ status: 'allocated', updatedAt: { $lt: settled } }, { need: 1 }).lean();
   if (!allocated.length) return 0;
-  const needs = await DeviceNeedModel.find({ _id: { $in: allocated.map((d) => d.need).filter(Boolean) } }, { device: 1 }).lean();
-  const pointsBack = new Set(needs.filter((n) => n.device).map((n) => `${n._id}:${n.device}`));
+  // A need points at a device only while allocated, ready for pickup or out for delivery. One
+  // equality query per status, because FerretDB reads a whole collection for an `$in` on ids.
+  const holding = await Promise.all(['allocated', 'ready_for_pickup', 'out_for_delivery'].map((status) => DeviceNeedModel.find({ status }, { device: 1 }).lean()));
+  const pointsBack = new Set(holding.flat().filter((n) => n.device).map((n) => `${n._id}:${n.device}`));
   let released = 0;
   for (const d of allocated) {
     if (d.need && pointsBack.has(`${d.need}:${d._id}`)) continue;
@@ -42,10 +44,13 @@ export async function releaseOrphanedAllocations(actor: Actor, now = new Date())
 /** Loads in-stock devices and approved needs without a device, and proposes matches (nothing is written). */
 export async function buildProposal(actor: Actor): Promise<Proposal & { institutions: Record<string, { code: string; name: string }> }> {
   await releaseOrphanedAllocations(actor);
-  const [devices, needs] = await Promise.all([
+  // Needs are read per device type, side by side: the database decodes each whole document before
+  // it projects, so two smaller reads at once finish sooner than one large one.
+  const [devices, ...needsByType] = await Promise.all([
     DeviceModel.find({ status: 'in_stock' }, { serial: 1, type: 1, institution: 1, stockedAt: 1 }).lean(),
-    DeviceNeedModel.find({ status: 'approved' }, { institution: 1, deviceType: 1, priority: 1, createdAt: 1 }).lean(),
+    ...deviceTypes.map((deviceType) => DeviceNeedModel.find({ status: 'approved', deviceType }, { institution: 1, deviceType: 1, priority: 1, createdAt: 1 }).lean()),
   ]);
+  const needs = needsByType.flat();
   const proposal = proposeAllocation(
     devices.map((d) => ({ id: String(d._id), serial: d.serial, type: d.type, institution: d.institution ? String(d.institution) : null, stockedAt: d.stockedAt?.getTime() ?? 0 })),
     needs.map((n) => ({ id: String(n._id), institution: String(n.institution), type: n.deviceType, priority: n.priority ?? defaultPriority, createdAt: n.createdAt?.getTime() ?? 0 })),

@@ -65,16 +65,18 @@ export function buildApp(deps: AppDeps): Express {
 
   app.use(requireDependencies(redis));
   app.use(express.json({ limit: '100kb' }));
-  // Device forms that carry a whole list (an allocation proposal, a shipment typed in, many ticked
-  // needs) get a larger body and parameter allowance; the general parser below then skips them.
-  app.use(['/devices/allocation/confirm', '/devices/shipments', '/devices/approve', '/devices/deliveries'], express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 50_000 }));
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   // The parents' JSON status lookup without a session cookie or bearer token is answered before
   // the session, passport and CSRF layers, which do nothing for it but cost CPU on every lookup
   // (see statusApiBeforeSession); any other request to it takes the usual way through statusRoutes.
   const statusLimits = statusLimiters(redis, redisPrefix, config.limits.statusPerIp, config.limits.statusPerCode);
   app.use(statusApiBeforeSession(statusLimits));
   app.use(authenticate(sessionMiddleware(redis, redisPrefix, deps.sessionSecret)));
+  // Device forms that carry a whole list (an allocation proposal, a shipment typed in, many ticked
+  // needs) get a larger body and parameter allowance, only once the sender is known to be staff;
+  // the general parser below then skips them. Both run before the CSRF check, which reads `_csrf`.
+  const listForms = express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 50_000 });
+  app.use(['/devices/allocation/confirm', '/devices/shipments', '/devices/approve', '/devices/deliveries'], (req, res, next) => (req.user ? listForms(req, res, next) : next()));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(csrfGuard);
 
   const signinLimits = signinLimiters(redis, redisPrefix, config.limits.signinPerIp, config.limits.signinPerAccount);

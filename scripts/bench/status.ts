@@ -132,6 +132,7 @@ async function seed(): Promise<{ known: Known[]; unknown: string[] }> {
       needs.push({
         institution: inst,
         pupil,
+        firstName,
         deviceType: Math.random() < 0.6 ? 'laptop' : 'tablet',
         reason: Math.random() < 0.5 ? 'Nav datora mājās' : null,
         priority: 1 + Math.floor(Math.random() * 5),

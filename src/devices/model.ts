@@ -31,6 +31,9 @@ const DeviceNeedSchema = new Schema(
     institution: { type: Schema.Types.ObjectId, ref: 'Institution', required: true, index: true },
     // One need record per pupil: re-uploading a list updates it instead of adding another.
     pupil: { type: Schema.Types.ObjectId, ref: 'Pupil', required: true, unique: true },
+    // The pupil's first name, kept with the need so the parents' lookup is one query, not two
+    // (written by the form and by every device-needs list that names the pupil).
+    firstName: { type: String, default: null },
     deviceType: { type: String, enum: deviceTypes, required: true },
     reason: { type: String, default: null },
     // 1 is the most urgent; lists without a priority get one from the class (see priority.ts).

@@ -161,6 +161,7 @@ export async function registerNeed(actor: Actor, input: NeedInput, settings: Dev
       need = await DeviceNeedModel.create({
         institution: inst._id,
         pupil: pupil._id,
+        firstName: pupil.firstName,
         deviceType: input.deviceType,
         reason: input.reason,
         priority: effectivePriority(input.priority, input.class),

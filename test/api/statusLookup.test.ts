@@ -3,6 +3,7 @@ import request from 'supertest';
 import { buildTestApp, resetData, stack, testConfig } from '../support/stack.ts';
 import { makeInstitution, makeToken, makeUser } from '../support/factories.ts';
 import { registerNeedVia } from '../support/devices.ts';
+import { DeviceNeedModel } from '../../src/devices/model.ts';
 
 describe('parents status lookup: device needs', () => {
   let code: string;
@@ -22,6 +23,14 @@ describe('parents status lookup: device needs', () => {
     const text = JSON.stringify(res.body);
     for (const secret of ['Ozoliņa', 'mamma@', '2612', 'Bērziņa']) expect(text).not.to.include(secret);
     expect(text).not.to.match(/\d{6}-\d/);
+  });
+
+  it('answers with the first name kept on the need, or the pupil’s for a need stored without it', async () => {
+    const need = await DeviceNeedModel.findOne({ referenceCode: code }).lean();
+    expect(need!.firstName).to.equal('Marta');
+    await DeviceNeedModel.collection.updateOne({ _id: need!._id }, { $unset: { firstName: '' } });
+    const res = await request(stack().app).post('/api/status').send({ referenceCode: code }).expect(200);
+    expect(res.body.items[0].firstName).to.equal('Marta');
   });
 
   it('renders the page in Latvian, Russian and English', async () => {

@@ -31,7 +31,7 @@ export const openDeviceNeeds: OpenApplier<DeviceNeedRow> = async (ctx) => {
       class: r.class,
       guardian: { name: r.guardianName, phone: r.guardianPhone, email: r.guardianEmail, language: r.language },
     }),
-    wanted: (r) => ({ deviceType: r.deviceType, reason: r.reason, priority: effectivePriority(r.priority, r.class), deliveryMethod: r.deliveryMethod, address: r.address }),
+    wanted: (r) => ({ firstName: r.firstName, deviceType: r.deviceType, reason: r.reason, priority: effectivePriority(r.priority, r.class), deliveryMethod: r.deliveryMethod, address: r.address }),
     // Drawn again for each insert attempt, so a clashing reference code is replaced.
     fresh: () => ({
       referenceCode: newReferenceCode(),

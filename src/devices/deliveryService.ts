@@ -4,8 +4,9 @@ import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/service.ts';
 import { Conflict, NotFound, ValidationError } from '../errors.ts';
 import { recordEvents } from '../events/service.ts';
-import { isCalendarDay, rigaToday } from '../shared/dates.ts';
+import { rigaToday } from '../shared/dates.ts';
 import { DeliveryRunModel, DeliveryStopModel } from './deliveryModel.ts';
+import { calendarDay, optionalText } from '../http/fields.ts';
 import { handOver, relations } from './handoverService.ts';
 import { DeviceModel, DeviceNeedModel } from './model.ts';
 import { withPupils } from './needsService.ts';
@@ -14,13 +15,8 @@ import { withInstitutionCodes } from './stockService.ts';
 import { actorTag, moveNeed } from './transitions.ts';
 
 export const RunInputSchema = z.object({
-  day: z.string().refine(isCalendarDay, 'invalid_date'),
-  courier: z
-    .string()
-    .trim()
-    .max(200)
-    .optional()
-    .transform((v) => v || null),
+  day: calendarDay(),
+  courier: optionalText(200),
   needs: z.array(z.string()).max(2000).optional(),
 });
 

@@ -5,15 +5,16 @@ import { Conflict, NotFound } from '../errors.ts';
 import { recordEvents } from '../events/service.ts';
 import { InstitutionModel } from '../institutions/model.ts';
 import { PupilModel } from '../pupils/model.ts';
-import { addDays, isCalendarDay, rigaToday } from '../shared/dates.ts';
+import { addDays, rigaToday } from '../shared/dates.ts';
 import { guardedUpdate } from '../shared/claims.ts';
+import { calendarDay } from '../http/fields.ts';
 import { DeviceModel, type DeviceNeed } from './model.ts';
 import { findNeedFor, institutionCode } from './needsService.ts';
 import { actorTag, moveDevice, moveNeed } from './transitions.ts';
 import type { DeviceSettings } from './settings.ts';
 import type { Types } from 'mongoose';
 
-const day = z.string().refine(isCalendarDay, 'invalid_date');
+const day = calendarDay();
 
 export const relations = ['mother', 'father', 'guardian', 'pupil', 'other'] as const;
 

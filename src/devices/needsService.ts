@@ -6,7 +6,6 @@ import { InstitutionModel } from '../institutions/model.ts';
 import { recordAudit } from '../audit/service.ts';
 import { Conflict, NotFound, ValidationError } from '../errors.ts';
 import { recordEvents } from '../events/service.ts';
-import { isCalendarDay } from '../shared/dates.ts';
 import { guardedUpdate } from '../shared/claims.ts';
 import { PupilModel } from '../pupils/model.ts';
 import { encryptPersonalCode, hashPersonalCode } from '../pupils/personalCodes.ts';
@@ -17,14 +16,8 @@ import { effectivePriority } from './priority.ts';
 import { newReferenceCode } from './referenceCode.ts';
 import { actorTag, moveNeed, releaseDevice } from './transitions.ts';
 import type { DeviceSettings } from './settings.ts';
+import { calendarDay, optionalText } from '../http/fields.ts';
 
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => v || null);
 
 export const NeedListQuerySchema = z.object({
   institution: z.string().trim().max(40).optional(),
@@ -230,7 +223,7 @@ export async function cancelNeed(actor: Actor, id: string, reason: string, ip: s
 }
 
 export const ReadySchema = z.object({
-  from: z.string().refine(isCalendarDay, 'invalid_date'),
+  from: calendarDay(),
   hours: z.string().trim().min(1, 'hours_required').max(200),
 });
 

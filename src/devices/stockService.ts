@@ -6,20 +6,14 @@ import { recordAudit } from '../audit/service.ts';
 import { Conflict, NotFound, ValidationError } from '../errors.ts';
 import { recordEvents } from '../events/service.ts';
 import { InstitutionModel } from '../institutions/model.ts';
-import { isCalendarDay, rigaToday } from '../shared/dates.ts';
+import { rigaToday } from '../shared/dates.ts';
 import { guardedUpdate } from '../shared/claims.ts';
 import { DeviceModel, DeviceNeedModel, deviceStatuses, deviceTypes, ShipmentModel } from './model.ts';
 import { actorTag, moveDevice, moveNeed } from './transitions.ts';
+import { calendarDay, optionalText } from '../http/fields.ts';
 
-const day = z.string().refine(isCalendarDay, 'invalid_date');
+const day = calendarDay();
 const serial = z.string().trim().min(1, 'serial_required').max(80).transform((s) => s.toUpperCase());
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => v || null);
 
 export const DeviceInputSchema = z.object({
   serial,

@@ -1,12 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import mongoose, { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { Actor } from '../../src/auth/actor.ts';
-import { createLogger } from '../../src/logger.ts';
-import { connectDatabase, syncIndexes } from '../../src/db.ts';
-import { addEmbeddedLookupIndexes, ensureFerretDb, removeFerretDbData } from '../../src/infra/ferretdb.ts';
+import { addEmbeddedLookupIndexes } from '../../src/infra/ferretdb.ts';
 import { readBackend } from '../../src/infra/ferretdbBackend.ts';
 import { InstitutionModel } from '../../src/institutions/model.ts';
 import { DeviceModel, DeviceNeedModel, deviceTypes, type NeedStatus } from '../../src/devices/model.ts';
@@ -15,6 +10,7 @@ import { defaultPriority } from '../../src/devices/priority.ts';
 import { proposeAllocation, type OpenNeed, type Proposal, type StockDevice } from '../../src/devices/allocation.ts';
 import { buildProposal } from '../../src/devices/allocationService.ts';
 import { cpuShares, postgresBackends, snapshot, type Watched } from './cpu.ts';
+import { benchScratch } from './scratch.ts';
 
 /**
  * The allocation proposal on a city's worth of data: 600 institutions, 50,000 approved needs and
@@ -153,37 +149,12 @@ function check(proposal: Proposal, seeded: Seeded, label: string): void {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edu-bench-allocate-'));
-const dbName = `bench_allocate_${randomBytes(3).toString('hex')}`;
-const cleanups: Array<() => Promise<void>> = [];
-let cleaned: Promise<void> | undefined;
-
-/** Stops what this run started and removes its data; safe to call twice (signal and finally). */
-function cleanup(): Promise<void> {
-  cleaned ??= (async () => {
-    for (const step of cleanups.reverse()) await step().catch((err) => console.error('cleanup:', (err as Error).message));
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  })();
-  return cleaned;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+const scratch = benchScratch('allocate');
 
 let failed = false;
 try {
-  const mongo = await ensureFerretDb(dataDir, dbName);
-  cleanups.push(async () => {
-    await mongo.stop();
-    await removeFerretDbData(dataDir);
-  });
-  await connectDatabase(mongo.uri, createLogger('warn', 'bench'), 5);
-  cleanups.push(() => mongoose.disconnect());
-  await syncIndexes();
-  await addEmbeddedLookupIndexes(dataDir);
+  const mongo = await scratch.startDatabase();
+  await addEmbeddedLookupIndexes(scratch.dataDir);
 
   console.log(`seeding ${institutionCount} institutions, ${needCount} approved needs (+${otherNeedCount + allocatedPairs} in other statuses) and ${deviceCount} in-stock devices (+${allocatedPairs + handedOverCount} allocated or handed over)...`);
   const seedStart = performance.now();
@@ -196,7 +167,7 @@ try {
   const actor: Actor = { kind: 'user', id: String(new Types.ObjectId()), email: 'coordinator@bench.lv', name: 'Bench Coordinator', role: 'coordinator', institutionId: null, institutionCode: null, language: 'lv', via: 'token' };
   const proposalTimes: number[] = [];
   let proposal: Awaited<ReturnType<typeof buildProposal>> | undefined;
-  const backend = readBackend(path.join(dataDir, 'ferretdb', 'backend.json'));
+  const backend = readBackend(path.join(scratch.dataDir, 'ferretdb', 'backend.json'));
   const watched: Watched = () => ({ 'this process': [process.pid], ferretdb: [mongo.pid], postgresql: backend?.handler === 'pg' ? postgresBackends(backend.database) : [] });
   const before = snapshot(watched);
   for (let i = 0; i < runs; i++) {
@@ -213,18 +184,17 @@ try {
   if (stillAllocated !== seeded.allocatedDeviceIds.length) throw new Error(`the orphan check released ${seeded.allocatedDeviceIds.length - stillAllocated} properly allocated devices`);
 
   // Where buildProposal's time goes: the queries it makes, each timed alone with the same filter
-  // and fields (the orphan check's two, the two loads, the institutions' names).
+  // and fields (the orphan check's, the two loads, the institutions' names).
   const timed = async (f: () => Promise<unknown>) => {
     const start = performance.now();
     await f();
     return performance.now() - start;
   };
   const settled = new Date(Date.now() - 10 * 60 * 1000);
-  const allocated = await DeviceModel.find({ status: 'allocated', updatedAt: { $lt: settled } }, { need: 1 }).lean();
   const parts = {
     'orphan check: allocated devices': await timed(() => DeviceModel.find({ status: 'allocated', updatedAt: { $lt: settled } }, { need: 1 }).lean()),
-    'orphan check: their needs by id': await timed(() => DeviceNeedModel.find({ _id: { $in: allocated.map((d) => d.need).filter(Boolean) } }, { device: 1 }).lean()),
-    'approved needs': await timed(() => DeviceNeedModel.find({ status: 'approved' }, { institution: 1, deviceType: 1, priority: 1, createdAt: 1 }).lean()),
+    'orphan check: needs holding a device': await timed(() => Promise.all(['allocated', 'ready_for_pickup', 'out_for_delivery'].map((status) => DeviceNeedModel.find({ status }, { device: 1 }).lean()))),
+    'approved needs, per type side by side': await timed(() => Promise.all(deviceTypes.map((deviceType) => DeviceNeedModel.find({ status: 'approved', deviceType }, { institution: 1, deviceType: 1, priority: 1, createdAt: 1 }).lean()))),
     'in-stock devices': await timed(() => DeviceModel.find({ status: 'in_stock' }, { serial: 1, type: 1, institution: 1, stockedAt: 1 }).lean()),
     'institution names': await timed(() => InstitutionModel.find({ _id: { $in: Object.keys(proposal!.institutions).map((id) => new Types.ObjectId(id)) } }, { code: 1, name: 1 }).lean()),
   };
@@ -256,6 +226,6 @@ try {
   failed = true;
   console.error((err as Error).message);
 } finally {
-  await cleanup();
+  await scratch.cleanup();
 }
 process.exit(failed ? 1 : 0);

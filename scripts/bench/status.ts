@@ -1,15 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import mongoose, { Types } from 'mongoose';
 import { projectRoot } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
-import { connectDatabase, syncIndexes } from '../../src/db.ts';
 import { createRedis } from '../../src/redis.ts';
 import { findFreePort, waitForPort } from '../../src/infra/processes.ts';
-import { addEmbeddedLookupIndexes, ensureFerretDb, removeFerretDbData } from '../../src/infra/ferretdb.ts';
+import { addEmbeddedLookupIndexes } from '../../src/infra/ferretdb.ts';
 import { readBackend } from '../../src/infra/ferretdbBackend.ts';
 import { ensureRedis } from '../../src/infra/redisServer.ts';
 import { redisPrefixFor } from '../../src/infra/connections.ts';
@@ -19,6 +16,7 @@ import { DeviceNeedModel, type NeedStatus } from '../../src/devices/model.ts';
 import { newReferenceCode } from '../../src/devices/referenceCode.ts';
 import { rigaToday } from '../../src/shared/dates.ts';
 import { cpuShares, postgresBackends, snapshot, type CpuSnapshot, type Watched } from './cpu.ts';
+import { benchScratch } from './scratch.ts';
 
 /**
  * Parents' status lookups per second at 50 concurrent clients, with p50 and p99, through the real
@@ -199,49 +197,31 @@ function load(url: string, codesFile: string, expect: 'lookup' | 'ok', watched: 
   });
 }
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edu-bench-status-'));
-const dbName = `bench_status_${randomBytes(3).toString('hex')}`;
+const scratch = benchScratch('status');
+const { dataDir, dbName } = scratch;
 const children = new Set<ChildProcess>();
-const cleanups: Array<() => Promise<void>> = [];
-let cleaned: Promise<void> | undefined;
 
-/** Stops everything this run started and removes its data; safe to call twice (signal and finally). */
-function cleanup(): Promise<void> {
-  cleaned ??= (async () => {
-    // The newest first: a load generator stops before the servers it is sending to.
-    for (const c of [...children].reverse()) {
-      if (c.exitCode !== null || c.signalCode !== null) continue;
-      const exited = new Promise((r) => c.once('exit', r));
-      c.kill('SIGTERM');
-      await exited;
-      // Lookups the load generator left in flight finish before their server stops.
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    for (const step of cleanups.reverse()) await step().catch((err) => console.error('cleanup:', (err as Error).message));
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  })();
-  return cleaned;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
+/** Stops the servers and the load generator, newest first: a load generator before its servers. */
+async function stopChildren(): Promise<void> {
+  for (const c of [...children].reverse()) {
+    if (c.exitCode !== null || c.signalCode !== null) continue;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGTERM');
+    await exited;
+    // Lookups the load generator left in flight finish before their server stops.
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }
 
 let failed = false;
 try {
-  const mongo = await ensureFerretDb(dataDir, dbName);
-  cleanups.push(async () => {
-    await mongo.stop();
-    await removeFerretDbData(dataDir);
-  });
+  const mongo = await scratch.startDatabase();
   const redisServer = await ensureRedis(dataDir);
-  cleanups.push(redisServer.stop);
+  scratch.onCleanup(redisServer.stop);
   // The API's Redis keys (rate-limit counters) sit under its prefix; removed afterwards, as on a
   // shared Redis they would otherwise stay until their windows end.
   const redisPrefix = redisPrefixFor(dbName);
-  cleanups.push(async () => {
+  scratch.onCleanup(async () => {
     // With its offline queue on, this client waits for its connection instead of failing at once.
     const redis = createRedis(redisServer.url, { enableOfflineQueue: true });
     try {
@@ -256,9 +236,6 @@ try {
     }
   });
 
-  await connectDatabase(mongo.uri, createLogger('warn', 'bench'), 5);
-  cleanups.push(() => mongoose.disconnect());
-  await syncIndexes();
   console.log(`seeding ${institutionCount} institutions, ${pupilCount} pupils and their device needs...`);
   const seedStart = performance.now();
   const codes = await seed();
@@ -285,6 +262,7 @@ try {
     STATUS_LIMIT_PER_CODE: String(1e9),
   };
   const apiArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  scratch.onCleanup(stopChildren);
   const api = spawn(process.execPath, [...apiArgs, path.join(projectRoot, 'src', 'server.ts')], { env, stdio: 'inherit' });
   const bare = spawn(process.execPath, [path.join(projectRoot, 'scripts', 'bench', 'bareServer.ts')], { env: { ...process.env, PORT: String(barePort) }, stdio: 'inherit' });
   children.add(api);
@@ -334,8 +312,8 @@ try {
 } catch (err) {
   failed = true;
   // After a signal the cleanup ends the children, and what that breaks here is no news.
-  if (!cleaned) console.error((err as Error).message);
+  if (!scratch.cleaning()) console.error((err as Error).message);
 } finally {
-  await cleanup();
+  await scratch.cleanup();
 }
 process.exit(failed ? 1 : 0);

@@ -1,6 +1,7 @@
 import { rateLimit, ipKeyGenerator, type Store, type IncrementResponse, type RateLimitRequestHandler } from 'express-rate-limit';
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { Request } from 'express';
 import { TooManyRequests } from '../errors.ts';
 import { normalizeReferenceCode } from '../status/registry.ts';
 
@@ -61,6 +62,37 @@ export class RedisWindowStore implements Store {
 
 const fifteenMinutes = 15 * 60 * 1000;
 
+type WindowLimit = {
+  redis: Redis;
+  /** Redis key prefix of this counter, e.g. `edu:db:rl:status-ip:`. */
+  keyPrefix: string;
+  limit: number;
+  key: (req: Request) => string;
+  /** Requests that this counter does not count. */
+  skip?: (req: Request) => boolean;
+  /** Only the first limiter of a route sends the RateLimit headers. */
+  headers: boolean;
+  skipSuccessfulRequests?: boolean;
+  errorCode?: string;
+};
+
+/** A counter per 15 minutes in Redis; over the limit, the request fails with 429 and `errorCode`. */
+function windowLimiter(o: WindowLimit): RateLimitRequestHandler {
+  return rateLimit({
+    windowMs: fifteenMinutes,
+    limit: o.limit,
+    standardHeaders: o.headers ? 'draft-8' : false,
+    legacyHeaders: false,
+    skipSuccessfulRequests: o.skipSuccessfulRequests ?? false,
+    store: new RedisWindowStore(o.redis, o.keyPrefix),
+    keyGenerator: o.key,
+    ...(o.skip ? { skip: o.skip } : {}),
+    handler: (_req, _res, next) => next(new TooManyRequests(o.errorCode)),
+  });
+}
+
+const ipKey = (req: Request) => ipKeyGenerator(req.ip ?? '');
+
 function emailKey(body: unknown): string {
   const email = (body as { email?: unknown } | undefined)?.email;
   return typeof email === 'string' ? email.trim().toLowerCase().slice(0, 200) : '';
@@ -68,27 +100,18 @@ function emailKey(body: unknown): string {
 
 /** Sign-in limits: attempts per IP, and failed attempts per account, both per 15 minutes. */
 export function signinLimiters(redis: Redis, prefix: string, perIp: number, perAccount: number): RateLimitRequestHandler[] {
-  const fail = (_req: unknown, _res: unknown, next: (err: unknown) => void) => next(new TooManyRequests('too_many_signin_attempts'));
+  const errorCode = 'too_many_signin_attempts';
   return [
-    rateLimit({
-      windowMs: fifteenMinutes,
-      limit: perIp,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      store: new RedisWindowStore(redis, `${prefix}:rl:signin-ip:`),
-      keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
-      handler: fail,
-    }),
-    rateLimit({
-      windowMs: fifteenMinutes,
+    windowLimiter({ redis, keyPrefix: `${prefix}:rl:signin-ip:`, limit: perIp, key: ipKey, headers: true, errorCode }),
+    windowLimiter({
+      redis,
+      keyPrefix: `${prefix}:rl:signin-account:`,
       limit: perAccount,
-      standardHeaders: false,
-      legacyHeaders: false,
-      skipSuccessfulRequests: true,
-      store: new RedisWindowStore(redis, `${prefix}:rl:signin-account:`),
-      keyGenerator: (req) => emailKey(req.body),
+      key: (req) => emailKey(req.body),
       skip: (req) => emailKey(req.body) === '',
-      handler: fail,
+      headers: false,
+      skipSuccessfulRequests: true,
+      errorCode,
     }),
   ];
 }
@@ -103,27 +126,16 @@ function referenceKey(body: unknown): string | null {
  * guessing spread over many addresses still cannot hammer one code). Both per 15 minutes.
  */
 export function statusLimiters(redis: Redis, prefix: string, perIp: number, perCode: number): RateLimitRequestHandler[] {
-  const fail = (_req: unknown, _res: unknown, next: (err: unknown) => void) => next(new TooManyRequests());
   return [
-    rateLimit({
-      windowMs: fifteenMinutes,
-      limit: perIp,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      store: new RedisWindowStore(redis, `${prefix}:rl:status-ip:`),
-      keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
-      handler: fail,
-    }),
-    rateLimit({
-      windowMs: fifteenMinutes,
+    windowLimiter({ redis, keyPrefix: `${prefix}:rl:status-ip:`, limit: perIp, key: ipKey, headers: true }),
+    windowLimiter({
+      redis,
+      keyPrefix: `${prefix}:rl:status-code:`,
       limit: perCode,
-      standardHeaders: false,
-      legacyHeaders: false,
-      store: new RedisWindowStore(redis, `${prefix}:rl:status-code:`),
-      keyGenerator: (req) => referenceKey(req.body) ?? '',
+      key: (req) => referenceKey(req.body) ?? '',
       // A malformed code never reaches the database; the per-IP limit covers it.
       skip: (req) => referenceKey(req.body) === null,
-      handler: fail,
+      headers: false,
     }),
   ];
 }

@@ -61,8 +61,8 @@ export function needApiRoutes(settings: DeviceSettings): Router {
   });
   router.post('/api/device-needs/:needId/approve', requireRole('coordinator'), async (req, res) => {
     const actor = actorOf(req);
+    // The scope was checked by the needId parameter handler.
     const id = String(req.params.needId);
-    await getNeed(actor, id);
     const [result] = await approveNeeds(actor, [id], req.ip ?? null);
     if (!result!.ok) throw new Conflict(result!.code ?? 'need_not_registered');
     res.json(await detail(actor, id));

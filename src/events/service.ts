@@ -32,8 +32,3 @@ export async function recordEvents(events: EventInput[]): Promise<void> {
     if (!writeErrors?.length || !writeErrors.every((w) => (w.code ?? w.err?.code) === 11000)) throw err;
   }
 }
-
-/** Events of one subject, oldest first (tests and the child's history read them). */
-export async function eventsOf(kind: string, id: Types.ObjectId) {
-  return DomainEventModel.find({ 'subject.kind': kind, 'subject.id': id }).sort({ at: 1, _id: 1 }).lean();
-}

@@ -74,8 +74,9 @@ export async function createRun(actor: Actor, input: z.infer<typeof RunInputSche
 export async function listRuns() {
   const runs = await DeliveryRunModel.find().sort({ day: -1, createdAt: -1 }).limit(200).lean();
   const stops = await DeliveryStopModel.find({ run: { $in: runs.map((r) => r._id) } }, { run: 1, status: 1 }).lean();
+  const byRun = Map.groupBy(stops, (s) => String(s.run));
   return runs.map((r) => {
-    const mine = stops.filter((s) => String(s.run) === String(r._id));
+    const mine = byRun.get(String(r._id)) ?? [];
     return { run: r, total: mine.length, pending: mine.filter((s) => s.status === 'pending').length, delivered: mine.filter((s) => s.status === 'delivered').length, failed: mine.filter((s) => s.status === 'failed').length };
   });
 }

@@ -35,6 +35,8 @@ import type { DeviceSettings } from './devices/settings.ts';
 import { registerStatusLookup } from './status/registry.ts';
 import { resolvePersonalCodeKey } from './infra/secrets.ts';
 import type { ImportQueue } from './imports/jobs.ts';
+import { kindergartenApiRoutes } from './kindergartens/routes.ts';
+import { kindergartenStatusLookup } from './kindergartens/statusLookup.ts';
 
 export type AppDeps = { config: Config; redis: Redis; redisPrefix: string; sessionSecret: string; logger: Logger; importQueue: ImportQueue };
 
@@ -84,6 +86,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(sessionApiRoutes(signinLimits));
   app.use(authPages(signinLimits));
   registerStatusLookup('device', deviceStatusLookup);
+  registerStatusLookup('kindergarten', kindergartenStatusLookup);
   app.use(statusRoutes(statusLimits));
   const devices: DeviceSettings = {
     personalCodeKey: resolvePersonalCodeKey(config.personalCodeKey, config.dataDir),
@@ -102,6 +105,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(stockApiRoutes(devices));
   app.use(allocationApiRoutes(devices));
   app.use(devicePages(devices));
+  app.use(kindergartenApiRoutes({ personalCodeKey: devices.personalCodeKey }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

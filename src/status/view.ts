@@ -11,6 +11,10 @@ export function statusCard(item: StatusItem, t: TFunction, lang: Lang): Html {
   if (d.pickupFrom) facts.push(html`<dt>${t('status.pickupFrom')}</dt><dd data-detail="pickupFrom">${formatDay(d.pickupFrom, lang)}</dd>`);
   if (d.pickupHours) facts.push(html`<dt>${t('status.pickupHours')}</dt><dd data-detail="pickupHours">${d.pickupHours}</dd>`);
   if (d.deliveryDay) facts.push(html`<dt>${t('status.deliveryDay')}</dt><dd data-detail="deliveryDay">${formatDay(d.deliveryDay, lang)}</dd>`);
+  if (d.kindergartenPlace) facts.push(html`<dt>${t('status.kindergartenPlace')}</dt><dd data-detail="kindergartenPlace">${d.kindergartenPlace}</dd>`);
+  if (d.groupName) facts.push(html`<dt>${t('status.groupName')}</dt><dd data-detail="groupName">${d.groupName}</dd>`);
+  if (d.placedFrom) facts.push(html`<dt>${t('status.placedFrom')}</dt><dd data-detail="placedFrom">${formatDay(d.placedFrom, lang)}</dd>`);
+  if (d.waitingPosition) facts.push(html`<dt>${t('status.waitingPosition')}</dt><dd data-detail="waitingPosition">${d.waitingPosition}</dd>`);
   return html`<section class="card status-item" data-kind="${item.kind}">
 <h2>${item.firstName} · ${t(`status.kinds.${item.kind}`)}${d.deviceType ? html` (${t(`devices.types.${d.deviceType}`)})` : ''}</h2>
 <p class="status-now" data-status="${item.status}"><strong>${t(`status.steps.${item.kind}.${item.status}`)}</strong></p>

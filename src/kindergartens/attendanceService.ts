@@ -31,17 +31,25 @@ const count = () =>
     return z.NEVER;
   });
 
+// Counted by ticking the children present: present is the number ticked.
+const TickedLineSchema = z.object({ group: z.string().trim().min(1), children: z.array(z.string()).max(1000), registered: count().optional() });
+const CountedLineSchema = z.object({ group: z.string().trim().min(1), registered: count(), present: count() });
+
+/**
+ * A group line is read by its shape (with `children`: ticked; without: counted) rather than as a
+ * plain union, which would answer only "invalid_union" and lose the count's own code
+ * (count_negative, not_a_number …) that the form and the API show.
+ */
+const ReturnLineSchema = z.unknown().transform((v, ctx): z.infer<typeof TickedLineSchema> | z.infer<typeof CountedLineSchema> => {
+  const ticked = typeof v === 'object' && v !== null && 'children' in v;
+  const r = (ticked ? TickedLineSchema : CountedLineSchema).safeParse(v);
+  if (r.success) return r.data;
+  for (const issue of r.error.issues) ctx.addIssue({ ...issue });
+  return z.NEVER;
+});
+
 export const ReturnInputSchema = z.object({
-  groups: z
-    .array(
-      z.union([
-        // Counted by ticking the children present: present is the number ticked.
-        z.object({ group: z.string().trim().min(1), children: z.array(z.string()).max(1000), registered: count().optional() }),
-        z.object({ group: z.string().trim().min(1), registered: count(), present: count() }),
-      ]),
-    )
-    .min(1, 'no_groups')
-    .max(50),
+  groups: z.array(ReturnLineSchema).min(1, 'no_groups').max(50),
 });
 export type ReturnInput = z.infer<typeof ReturnInputSchema>;
 

@@ -70,35 +70,39 @@ export function checkRequestPerson(input: Pick<RequestInput, 'personalCode' | 'p
 export async function registerRequest(actor: AnyActor, input: RequestInput, key: PersonalCodeKey, ip: string | null, receivedAt = new Date()) {
   const person = checkRequestPerson(input);
   const hash = hashPersonalCode(key, person.code);
-  try {
-    const doc = await PlacementRequestModel.create({
-      child: {
-        firstName: input.firstName,
-        lastName: input.lastName,
-        personalCodeHash: hash,
-        personalCodeMasked: maskPersonalCode(person.code),
-        personalCodeEnc: encryptPersonalCode(key, person.code),
-        birthDate: person.birthDate,
-      },
-      parent: { name: input.parentName, phone: person.phone, email: person.email, language: input.language },
-      employer: input.employer,
-      sector: input.sector,
-      neededFrom: input.neededFrom,
-      preferredArea: input.preferredArea,
-      note: input.note,
-      receivedAt,
-      status: 'received',
-      activeKey: hash,
-      referenceCode: newReferenceCode(),
-      history: [{ status: 'received', at: receivedAt, by: actorTag(actor), note: null }],
-    });
-    await recordEvents([{ type: 'kindergarten.request_received', key: `kindergarten.request_received:${doc._id}`, subject: { kind: 'placementRequest', id: doc._id } }]);
-    await recordAudit({ actor, action: 'placement_request.create', target: { type: 'placementRequest', id: String(doc._id) }, ip });
-    return doc.toObject() as PlacementRequest;
-  } catch (err) {
-    const e = err as { code?: number; keyPattern?: Record<string, unknown> };
-    if (e.code === 11000 && e.keyPattern?.activeKey) throw new Conflict('request_exists');
-    throw err;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const doc = await PlacementRequestModel.create({
+        child: {
+          firstName: input.firstName,
+          lastName: input.lastName,
+          personalCodeHash: hash,
+          personalCodeMasked: maskPersonalCode(person.code),
+          personalCodeEnc: encryptPersonalCode(key, person.code),
+          birthDate: person.birthDate,
+        },
+        parent: { name: input.parentName, phone: person.phone, email: person.email, language: input.language },
+        employer: input.employer,
+        sector: input.sector,
+        neededFrom: input.neededFrom,
+        preferredArea: input.preferredArea,
+        note: input.note,
+        receivedAt,
+        status: 'received',
+        activeKey: hash,
+        referenceCode: newReferenceCode(),
+        history: [{ status: 'received', at: receivedAt, by: actorTag(actor), note: null }],
+      });
+      await recordEvents([{ type: 'kindergarten.request_received', key: `kindergarten.request_received:${doc._id}`, subject: { kind: 'placementRequest', id: doc._id } }]);
+      await recordAudit({ actor, action: 'placement_request.create', target: { type: 'placementRequest', id: String(doc._id) }, ip });
+      return doc.toObject() as PlacementRequest;
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      // Not every backend says which unique key clashed: an open request of the child is the
+      // answer; otherwise the random reference code clashed and is drawn again.
+      if (await PlacementRequestModel.exists({ activeKey: hash })) throw new Conflict('request_exists');
+      if (attempt >= 3) throw err;
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { actorOf, requireRole, requireStaff } from '../auth/scope.ts';
+import { actorOf, findInstitutionFor, requireRole, requireStaff } from '../auth/scope.ts';
 import { parseInput } from '../http/parse.ts';
 import { translator } from '../i18n/index.ts';
 import type { PersonalCodeKey } from '../pupils/personalCodes.ts';
@@ -32,6 +32,12 @@ const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 /** The base-kindergarten API: designation, placement requests, daily returns and monitoring. */
 export function kindergartenApiRoutes(deps: KindergartenDeps): Router {
   const router = Router();
+  // The kindergarten is looked up within the caller's scope before anything else, so another
+  // institution's code answers 404 whatever the body holds.
+  router.param('code', async (req, _res, next, code: string) => {
+    await findInstitutionFor(actorOf(req), code);
+    next();
+  });
 
   router.get('/api/kindergartens/monitoring', requireStaff(), async (req, res) => {
     const { day } = parseInput(DayQuerySchema, req.query);

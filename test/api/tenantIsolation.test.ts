@@ -8,6 +8,9 @@ import { GroupModel, InstitutionModel } from '../../src/institutions/model.ts';
 import { UserModel } from '../../src/auth/model.ts';
 import { DeviceModel, DeviceNeedModel } from '../../src/devices/model.ts';
 import { approveAndAllocate, registerNeedVia, shipVia } from '../support/devices.ts';
+import { placeVia, requestVia } from '../support/kindergartens.ts';
+import { rigaToday } from '../../src/shared/dates.ts';
+import { AttendanceModel, PlacementRequestModel } from '../../src/kindergartens/model.ts';
 
 /**
  * The tenant-isolation harness. It walks the real route table and calls every staff route as a
@@ -55,13 +58,17 @@ const ownScopeRoutes = new Map<string, number[]>([
   ['POST /devices/new', [400]],
   ['GET /devices/stock', [200]],
   ['GET /devices/due-back', [200]],
+  ['GET /api/kindergartens/monitoring', [200]],
+  ['GET /api/kindergartens/occupancy', [200]],
+  ['GET /api/kindergartens/attendance.xlsx', [200]],
+  ['GET /api/kindergartens/settings', [200]],
 ]);
 
 // Routes whose answer holds no institution's data as text even for those allowed (templates, workbooks).
 const noInstitutionData = new Set(['GET /api/imports/templates/:kind.xlsx', 'GET /api/imports/:importId/report.xlsx']);
 
 type Fixture = {
-  a: { code: string; name: string; principalEmail: string; principalId: string; groupName: string; importId: string; needId: string; serial: string; runId: string; stopId: string };
+  a: { code: string; name: string; principalEmail: string; principalId: string; groupName: string; importId: string; needId: string; serial: string; runId: string; stopId: string; requestId: string };
   bToken: string;
   aToken: string;
   coordToken: string;
@@ -69,7 +76,7 @@ type Fixture = {
 
 function paramsFor(f: Fixture): Record<string, string> {
   const a = f.a;
-  return { code: a.code, id: a.principalId, importId: a.importId, kind: 'device-needs', needId: a.needId, serial: a.serial, runId: a.runId, stopId: a.stopId };
+  return { code: a.code, id: a.principalId, importId: a.importId, kind: 'device-needs', needId: a.needId, serial: a.serial, runId: a.runId, stopId: a.stopId, requestId: a.requestId, day: rigaToday() };
 }
 
 function fill(path: string, params: Record<string, string>): string {
@@ -109,6 +116,9 @@ describe('tenant isolation: every staff route as a principal of another institut
     await approveAndAllocate(coordToken, [{ need: homeNeed.id, serial: 'ALPHA-001' }]);
     const run = await request(stack().app).post('/api/delivery-runs').set('Authorization', `Bearer ${coordToken}`).send({ day: '2099-01-01', needs: [homeNeed.id] }).expect(201);
     const sheet = await request(stack().app).get(`/api/delivery-runs/${run.body.id}`).set('Authorization', `Bearer ${coordToken}`).expect(200);
+    // A child placed in A's group, so the request's page names A.
+    const placement = await requestVia(coordToken, { firstName: 'Alfrēds', lastName: 'Alfasons' });
+    await placeVia(coordToken, placement.id, String(a.group!._id)).expect(200);
     f = {
       a: {
         code: a.code,
@@ -121,6 +131,7 @@ describe('tenant isolation: every staff route as a principal of another institut
         serial: 'ALPHA-001',
         runId: run.body.id,
         stopId: sheet.body.stops[0].id,
+        requestId: placement.id,
       },
       aToken,
       bToken: await makeToken(pb.email),
@@ -169,6 +180,9 @@ describe('tenant isolation: every staff route as a principal of another institut
     const device = await DeviceModel.findOne({ serial: f.a.serial }).lean();
     expect(device).to.include({ status: 'allocated' });
     expect(String(device!.need)).to.equal(f.a.needId);
+    const placement = await PlacementRequestModel.findById(f.a.requestId).lean();
+    expect(placement).to.include({ status: 'placed' });
+    expect(await AttendanceModel.countDocuments({ institution: inst!._id })).to.equal(1);
   });
 
   it('the same parameterised routes do answer for those allowed (so the 404s above are real)', async () => {

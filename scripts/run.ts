@@ -5,6 +5,7 @@ import { childEnv, projectRoot } from '../src/config.ts';
 import { connectDatabase, disconnectDatabase, syncIndexes } from '../src/db.ts';
 import { isEmptyDatabase, seedDemo, demoAccounts } from '../src/demo/seed.ts';
 import { demoReferenceCode } from '../src/demo/devices.ts';
+import { demoKindergartenCode } from '../src/demo/kindergartens.ts';
 import { translator } from '../src/i18n/index.ts';
 import { resolvePersonalCodeKey } from '../src/infra/secrets.ts';
 import { workerArgs } from '../jobs/nodeFlags.ts';
@@ -74,5 +75,6 @@ if (!ready) {
 const lines = ['', t('start.ready', { url }), ...(seeded ? [t('start.seeded')] : []), t('start.signins')];
 for (const a of demoAccounts) lines.push(t('start.account', { role: a.role, email: a.email, password: a.password }));
 lines.push(t('start.statusDemo', { url, code: demoReferenceCode }));
+lines.push(t('start.statusDemoKindergarten', { code: demoKindergartenCode }));
 lines.push(t('start.stop'), '');
 console.log(lines.join('\n'));

@@ -5,6 +5,7 @@ import { createUser } from '../users/service.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { DeviceSettings } from '../devices/settings.ts';
 import { seedDemoDevices } from './devices.ts';
+import { seedDemoKindergartens } from './kindergartens.ts';
 
 // The device services act for a signed-in person; the demo data is entered as the office would.
 const demoSeedActor: Actor = { kind: 'user', id: 'demo-seed', email: 'demo-seed', name: 'Demo', role: 'coordinator', institutionId: null, institutionCode: null, language: 'lv', via: 'token' };
@@ -13,6 +14,7 @@ const demoSeedActor: Actor = { kind: 'user', id: 'demo-seed', email: 'demo-seed'
 export const demoAccounts = [
   { email: 'koordinators@demo.liepaja.lv', password: 'demo-koordinators', role: 'coordinator' as const, name: 'Ilze Koordinatore' },
   { email: 'direktors@demo.liepaja.lv', password: 'demo-direktors', role: 'principal' as const, name: 'Jānis Direktors', institution: 'LIE-5VSK' },
+  { email: 'vaditaja@demo.liepaja.lv', password: 'demo-vaditaja', role: 'principal' as const, name: 'Dace Vadītāja', institution: 'LIE-PII-PUCITE' },
 ];
 
 const schools = [
@@ -28,7 +30,7 @@ const kindergartens = [
 
 /**
  * Loads the small demo data set: four Liepāja schools, two base kindergartens with groups, a
- * coordinator and a principal. Safe to run again: everything is matched by code or e-mail.
+ * coordinator, a school principal and a kindergarten head. Safe to run again: everything is matched by code or e-mail.
  */
 export async function seedDemo(actor: AnyActor, devices?: DeviceSettings): Promise<{ institutions: number; groups: number; users: number }> {
   let groups = 0;
@@ -46,7 +48,10 @@ export async function seedDemo(actor: AnyActor, devices?: DeviceSettings): Promi
     await createUser(actor, a);
     users += 1;
   }
-  if (devices) await seedDemoDevices(demoSeedActor, devices, 'LIE-5VSK');
+  if (devices) {
+    await seedDemoDevices(demoSeedActor, devices, 'LIE-5VSK');
+    await seedDemoKindergartens(demoSeedActor, devices.personalCodeKey);
+  }
   return { institutions: schools.length + kindergartens.length, groups, users };
 }
 

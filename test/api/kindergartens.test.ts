@@ -363,7 +363,7 @@ describe('base kindergartens: the daily return', () => {
       .expect(200);
     const ExcelJS = (await import('exceljs')).default;
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as Buffer);
+    await wb.xlsx.load(res.body as unknown as ArrayBuffer);
     const ws = wb.worksheets[0]!;
     expect(ws.rowCount).to.equal(3);
     const cells: unknown[] = [];

@@ -25,7 +25,15 @@ export type BookRules<D> = {
   owned?: (doc: D) => boolean;
   /** True when the record's state no longer lets a list change it. */
   locked?: (doc: D) => boolean;
+  /**
+   * Writes one record's changes itself instead of the batched update by `_id`: for records whose
+   * state others change while the import runs (a guarded update). False when the record's state
+   * no longer allows the change; the row then counts as locked and nothing is written.
+   */
+  update?: (doc: D, set: Record<string, unknown>) => Promise<boolean>;
 };
+
+type Update<D> = { _id: unknown; set: Record<string, unknown>; doc: D; at: number };
 
 // Lookups one by one, a few at a time: the embedded FerretDB answers an indexed equality quickly
 // but scans the whole collection for `$in`.
@@ -52,11 +60,11 @@ export class RecordBook<D extends Stored> {
 
   async saveAll(plans: Plan[]): Promise<Array<Saved>> {
     const results = new Array<Saved>(plans.length);
-    const updates: Array<{ _id: unknown; set: Record<string, unknown> }> = [];
+    const updates: Array<Update<D>> = [];
     const unseen: number[] = [];
     plans.forEach((p, i) => {
       const doc = this.loaded.get(p.key);
-      if (doc) results[i] = this.decide(doc, p, updates);
+      if (doc) results[i] = this.decide(doc, p, i, updates);
       else unseen.push(i);
     });
 
@@ -64,7 +72,7 @@ export class RecordBook<D extends Stored> {
       const found = await mapLimit(unseen, lookupsInFlight, (i) => this.lookup(plans[i]!.key));
       unseen.forEach((i, k) => {
         const doc = found[k];
-        results[i] = doc ? this.decide(doc, plans[i]!, updates) : { kind: 'written', outcome: 'created', id: null };
+        results[i] = doc ? this.decide(doc, plans[i]!, i, updates) : { kind: 'written', outcome: 'created', id: null };
       });
       return results;
     }
@@ -74,14 +82,14 @@ export class RecordBook<D extends Stored> {
       const clashing = await this.insert(plans, pending, results);
       const found = await mapLimit(clashing, lookupsInFlight, (i) => this.lookup(plans[i]!.key));
       clashing.forEach((i, k) => {
-        if (found[k]) results[i] = this.decide(found[k]!, plans[i]!, updates);
+        if (found[k]) results[i] = this.decide(found[k]!, plans[i]!, i, updates);
       });
       // No record under the natural key: another unique field clashed, a random one such as a
       // reference code, so those rows are inserted again with freshly drawn values.
       pending = clashing.filter((_, k) => !found[k]);
       if (pending.length && attempt >= 3) throw new Error(`unique key clash that a retry does not clear (${this.rules.model.modelName})`);
     }
-    await updateAll(this.rules.model, updates);
+    await this.update(updates, results);
     return results;
   }
 
@@ -99,15 +107,24 @@ export class RecordBook<D extends Stored> {
     return clashing;
   }
 
+  private async update(updates: Array<Update<D>>, results: Array<Saved>): Promise<void> {
+    const own = this.rules.update;
+    if (!own) return updateAll(this.rules.model, updates);
+    const written = await mapLimit(updates, lookupsInFlight, (u) => own(u.doc, u.set));
+    updates.forEach((u, k) => {
+      if (!written[k]) results[u.at] = { kind: 'locked', outcome: outcomeOf(u.doc, this.ctx.importId, false) };
+    });
+  }
+
   private async lookup(key: string): Promise<D | null> {
     return (await this.rules.model.findOne(this.rules.filterFor(key)).lean()) as D | null;
   }
 
-  private decide(doc: D, plan: Plan, updates: Array<{ _id: unknown; set: Record<string, unknown> }>): Saved {
+  private decide(doc: D, plan: Plan, at: number, updates: Array<Update<D>>): Saved {
     if (this.rules.owned && !this.rules.owned(doc)) return { kind: 'foreign' };
     const changed = differs(doc as unknown as Record<string, unknown>, plan.wanted);
     if (changed && this.rules.locked?.(doc)) return { kind: 'locked', outcome: outcomeOf(doc, this.ctx.importId, false) };
-    if (changed && !this.ctx.dryRun) updates.push({ _id: doc._id, set: { ...plan.wanted, changedByImport: this.ctx.importId } });
+    if (changed && !this.ctx.dryRun) updates.push({ _id: doc._id, set: { ...plan.wanted, changedByImport: this.ctx.importId }, doc, at });
     return { kind: 'written', outcome: outcomeOf(doc, this.ctx.importId, changed), id: doc._id };
   }
 }

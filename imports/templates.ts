@@ -13,7 +13,7 @@ const languageIndex = { lv: 0, ru: 1, en: 2 } as const;
 const listRows = 200;
 // Typed into a General cell, a personal code without its dash or a phone number loses leading
 // zeros or turns into a number in scientific notation; text cells keep them as typed.
-const textFields = new Set(['personalCode', 'guardianPhone', 'serial']);
+const textFields = new Set(['personalCode', 'guardianPhone', 'parentPhone', 'serial']);
 
 /**
  * The template of a kind in one language: instructions first, then the data sheet with the

@@ -2,8 +2,11 @@ import type { z } from 'zod';
 import type { FieldSpec } from '../headers.ts';
 import type { Dropped, RowContext } from './fieldSchemas.ts';
 
-export const importKinds = ['device-needs', 'food-entitlements', 'kindergarten-attendance', 'ministry-shipment'] as const;
+export const importKinds = ['device-needs', 'food-entitlements', 'kindergarten-attendance', 'kindergarten-requests', 'ministry-shipment'] as const;
 export type ImportKind = (typeof importKinds)[number];
+
+/** Kinds that belong to the office rather than to an institution: coordinators only, no institution. */
+export const officeKinds: readonly ImportKind[] = ['kindergarten-requests', 'ministry-shipment'];
 
 /** A problem with one row: the field it concerns and a stable code (an i18n key under `imports.issues.`). */
 export type RowIssue = { field: string | null; code: string };

@@ -14,6 +14,15 @@ const statusWords: Record<'poor' | 'low_income', string[]> = {
   poor: ['trūcīga', 'trūcīgā ģimene', 'trūcīgs', 'малоимущая', 'poor'],
   low_income: ['maznodrošināta', 'maznodrošinātā ģimene', 'maznodrošināts', 'малообеспеченная', 'low-income', 'low income'],
 };
+const sectorWords: Record<'health' | 'police' | 'retail' | 'utilities' | 'social_care' | 'transport' | 'other', string[]> = {
+  health: ['veselības aprūpe', 'veselība', 'veselības nozare', 'medicīna', 'ārstniecība', 'slimnīca', 'здравоохранение', 'медицина', 'больница', 'health care', 'health', 'healthcare', 'medical'],
+  police: ['policija', 'valsts policija', 'pašvaldības policija', 'полиция', 'police'],
+  retail: ['tirdzniecība', 'mazumtirdzniecība', 'veikals', 'pārtikas veikals', 'торговля', 'розничная торговля', 'магазин', 'retail', 'shop', 'trade'],
+  utilities: ['komunālie pakalpojumi', 'komunālā saimniecība', 'komunālie', 'коммунальные услуги', 'коммунальное хозяйство', 'utilities', 'public utilities'],
+  social_care: ['sociālā aprūpe', 'sociālais darbs', 'sociālie pakalpojumi', 'социальный уход', 'социальная помощь', 'социальная работа', 'social care', 'social work', 'social services'],
+  transport: ['transports', 'sabiedriskais transports', 'транспорт', 'общественный транспорт', 'transport', 'public transport'],
+  other: ['cita nozare', 'cita', 'cits', 'другое', 'другая', 'other'],
+};
 const deliveryWords: Record<'pickup' | 'home', string[]> = {
   pickup: ['skolā', 'saņemšana skolā', 'pickup', 'pickup at school', 'в школе', 'самовывоз'],
   home: ['mājās', 'piegāde', 'piegāde mājās', 'home', 'home delivery', 'доставка', 'доставка домой'],
@@ -30,6 +39,7 @@ export const deviceType = lookup(deviceWords);
 export const language = lookup(languageWords);
 export const familyStatus = lookup(statusWords);
 export const deliveryMethod = lookup(deliveryWords);
+export const sector = lookup(sectorWords);
 
 /** Template drop-down choices per language (the first word of each list is the canonical one). */
 export const choiceLists = {
@@ -49,5 +59,14 @@ export const choiceLists = {
   deliveryMethod: [
     { lv: 'skolā', ru: 'в школе', en: 'pickup at school' },
     { lv: 'piegāde mājās', ru: 'доставка домой', en: 'home delivery' },
+  ],
+  sector: [
+    { lv: 'veselības aprūpe', ru: 'здравоохранение', en: 'health care' },
+    { lv: 'policija', ru: 'полиция', en: 'police' },
+    { lv: 'tirdzniecība', ru: 'торговля', en: 'retail' },
+    { lv: 'komunālie pakalpojumi', ru: 'коммунальные услуги', en: 'utilities' },
+    { lv: 'sociālā aprūpe', ru: 'социальный уход', en: 'social care' },
+    { lv: 'transports', ru: 'транспорт', en: 'transport' },
+    { lv: 'cita nozare', ru: 'другое', en: 'other' },
   ],
 };

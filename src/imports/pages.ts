@@ -4,7 +4,7 @@ import { html, type Html } from '../web/html.ts';
 import { layout, pageContext, type PageContext } from '../web/layout.ts';
 import { translator, type TFunction } from '../i18n/index.ts';
 import { formatDateTime } from '../web/format.ts';
-import { importKinds } from '../../imports/kinds/index.ts';
+import { importKinds, officeKinds } from '../../imports/kinds/index.ts';
 import { listInstitutions } from '../institutions/service.ts';
 import { applyPreview, createImport, findAppliedImport, findImportFor, listImports, listIssues, UploadFieldsSchema } from './service.ts';
 import { presentImport } from './presenters.ts';
@@ -19,7 +19,7 @@ function uploadForm(ctx: PageContext, t: TFunction, institutions: Array<{ code: 
   return html`<form method="post" action="/imports?_csrf=${encodeURIComponent(ctx.csrfToken() ?? '')}" enctype="multipart/form-data" class="card upload">
   <label for="kind">${t('imports.page.kind')}</label>
   <select id="kind" name="kind" required>${importKinds
-    .filter((k) => isCoordinator || k !== 'ministry-shipment')
+    .filter((k) => isCoordinator || !officeKinds.includes(k))
     .map((k) => html`<option value="${k}">${t(`imports.kinds.${k}`)}</option>`)}</select>
   ${isCoordinator
     ? html`<label for="institution">${t('imports.page.institution')}</label>

@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor.ts';
 import { canAccessInstitution, findInstitutionFor, scopeFilter } from '../auth/scope.ts';
 import { recordAudit } from '../audit/service.ts';
 import { AppError, Forbidden, NotFound, ValidationError } from '../errors.ts';
-import { importKinds, type ImportKind } from '../../imports/kinds/index.ts';
+import { importKinds, officeKinds, type ImportKind } from '../../imports/kinds/index.ts';
 import { ImportIssueModel, ImportModel } from './model.ts';
 import { storeFile } from './storage.ts';
 import { checkSpreadsheet, safeFileName } from './upload.ts';
@@ -26,8 +26,9 @@ export async function createImport(actor: Actor, input: UploadInput, queue: Impo
   const kind = input.kind as ImportKind;
   if (!input.file || input.file.buffer.length === 0) throw new ValidationError('no_file');
   let institution = null;
-  if (kind === 'ministry-shipment') {
-    // A ministry delivery goes into the office's own stock; only coordinators receive it.
+  if (officeKinds.includes(kind)) {
+    // A ministry delivery goes into the office's own stock, and placement requests are the office's
+    // list for every base kindergarten: only coordinators import them.
     if (actor.role !== 'coordinator') throw new Forbidden();
   } else {
     const code = input.institution || (actor.role === 'principal' ? actor.institutionCode : undefined);

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import type { PersonalCode } from '../personalCode.ts';
+import { optionalChoice, optionalEmail, optionalPhone, optionalText, personalCode, requiredChoice, requiredDate, requiredText, type RowContext } from './fieldSchemas.ts';
+import type { KindSpec } from './types.ts';
+import { choiceLists, language, sector } from './words.ts';
+
+export type KindergartenRequestRow = {
+  firstName: string;
+  lastName: string;
+  personalCode: PersonalCode;
+  parentName: string | null;
+  parentPhone: string | null;
+  parentEmail: string | null;
+  /** Null when the cell is empty (or not recognised): a new request takes Latvian, an existing one keeps its language. */
+  language: 'lv' | 'ru' | 'en' | null;
+  employer: string;
+  sector: 'health' | 'police' | 'retail' | 'utilities' | 'social_care' | 'transport' | 'other';
+  neededFrom: string;
+  preferredArea: string | null;
+  note: string | null;
+};
+
+/**
+ * Requests for a place in a base kindergarten for children of essential workers, as the office
+ * collects them. Key: the child's personal code. The day care is needed from may have passed (care
+ * then starts on the day the child is placed).
+ */
+const schema = (ctx: RowContext) =>
+  z.object({
+    firstName: requiredText(),
+    lastName: requiredText(),
+    personalCode: personalCode(),
+    parentName: optionalText(),
+    parentPhone: optionalPhone(),
+    parentEmail: optionalEmail(),
+    language: optionalChoice(language, 'unknown_language'),
+    employer: requiredText(),
+    sector: requiredChoice(sector, 'unknown_sector'),
+    neededFrom: requiredDate(ctx),
+    preferredArea: optionalText(),
+    note: optionalText(),
+  });
+
+export const kindergartenRequests: KindSpec<KindergartenRequestRow, ReturnType<typeof schema>> = {
+  kind: 'kindergarten-requests',
+  fields: [
+    { key: 'firstName', required: true, names: ['Bērna vārds', 'Имя ребёнка', "Child's first name", 'Vārds', 'Имя', 'First name', 'Child first name', 'Name'] },
+    { key: 'lastName', required: true, names: ['Bērna uzvārds', 'Фамилия ребёнка', "Child's last name", 'Uzvārds', 'Фамилия', 'Last name', 'Child last name', "Child's surname", 'Surname'] },
+    {
+      key: 'personalCode',
+      required: true,
+      names: ['Bērna personas kods', 'Персональный код ребёнка', "Child's personal code", 'Personas kods', 'Персональный код', 'Personal code', 'P.k.', 'Personas kods (pk)', 'Child personal code'],
+    },
+    {
+      key: 'parentName',
+      required: false,
+      names: ['Vecāka vārds, uzvārds', 'ФИО родителя', "Parent's name", 'Vecāks', 'Likumiskais pārstāvis', 'Pieteicējs', 'Iesniedzējs', 'Родитель', 'Заявитель', 'Parent', 'Parent name', 'Applicant'],
+    },
+    {
+      key: 'parentPhone',
+      required: false,
+      names: ['Vecāka tālrunis', 'Телефон родителя', "Parent's phone", 'Tālrunis', 'Kontakttālrunis', 'Telefons', 'Телефон', 'Контактный телефон', 'Phone', 'Parent phone', 'Phone number'],
+    },
+    {
+      key: 'parentEmail',
+      required: false,
+      names: ['Vecāka e-pasts', 'Эл. почта родителя', "Parent's e-mail", 'E-pasts', 'Эл. почта', 'Электронная почта', 'E-mail', 'Email', 'Parent e-mail', 'Parent email'],
+    },
+    { key: 'language', required: false, names: ['Valoda', 'Язык', 'Language', 'Saziņas valoda', 'Язык общения', 'Communication language'] },
+    {
+      key: 'employer',
+      required: true,
+      names: ['Darba devējs', 'Работодатель', 'Employer', 'Vecāka darba devējs', 'Darbavieta', 'Darba vieta', 'Место работы', 'Работодатель родителя', 'Workplace', 'Place of work'],
+    },
+    { key: 'sector', required: true, names: ['Nozare', 'Отрасль', 'Sector', 'Darba nozare', 'Joma', 'Сфера', 'Сфера работы', 'Industry'] },
+    {
+      key: 'neededFrom',
+      required: true,
+      names: ['Vajadzīgs no', 'Нужно с', 'Needed from', 'Vieta vajadzīga no', 'Vajadzīgs no datuma', 'Sākot no', 'Место нужно с', 'С какой даты', 'Needed from date', 'Start date'],
+    },
+    { key: 'preferredArea', required: false, names: ['Vēlamais rajons', 'Желаемый район', 'Preferred area', 'Rajons', 'Apkaime', 'Vēlamā apkaime', 'Район', 'Микрорайон', 'Area', 'Neighbourhood'] },
+    { key: 'note', required: false, names: ['Piezīmes', 'Примечание', 'Note', 'Piezīme', 'Komentārs', 'Примечания', 'Комментарий', 'Notes', 'Comment'] },
+  ],
+  choices: { language: choiceLists.language, sector: choiceLists.sector },
+  keyField: 'personalCode',
+  schema,
+  build(v) {
+    return { key: v.personalCode.code, record: v };
+  },
+};

@@ -37,6 +37,7 @@ import { resolvePersonalCodeKey } from './infra/secrets.ts';
 import type { ImportQueue } from './imports/jobs.ts';
 import { kindergartenApiRoutes } from './kindergartens/routes.ts';
 import { kindergartenStatusLookup } from './kindergartens/statusLookup.ts';
+import { kindergartenPages } from './kindergartens/pages.ts';
 
 export type AppDeps = { config: Config; redis: Redis; redisPrefix: string; sessionSecret: string; logger: Logger; importQueue: ImportQueue };
 
@@ -74,10 +75,13 @@ export function buildApp(deps: AppDeps): Express {
   app.use(statusApiBeforeSession(statusLimits));
   app.use(authenticate(sessionMiddleware(redis, redisPrefix, deps.sessionSecret)));
   // Device forms that carry a whole list (an allocation proposal, a shipment typed in, many ticked
-  // needs) get a larger body and parameter allowance, only once the sender is known to be staff;
-  // the general parser below then skips them. Both run before the CSRF check, which reads `_csrf`.
+  // needs) and a kindergarten's daily return (every group, each child ticked) get a larger body
+  // and parameter allowance, only once the sender is known to be staff; the general parser below
+  // then skips them. Both run before the CSRF check, which reads `_csrf`.
   const listForms = express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 50_000 });
-  app.use(['/devices/allocation/confirm', '/devices/shipments', '/devices/approve', '/devices/deliveries'], (req, res, next) => (req.user ? listForms(req, res, next) : next()));
+  app.use(['/devices/allocation/confirm', '/devices/shipments', '/devices/approve', '/devices/deliveries', '/kindergartens/:code/attendance'], (req, res, next) =>
+    req.user ? listForms(req, res, next) : next(),
+  );
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(csrfGuard);
 
@@ -106,6 +110,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(allocationApiRoutes(devices));
   app.use(devicePages(devices));
   app.use(kindergartenApiRoutes({ personalCodeKey: devices.personalCodeKey }));
+  app.use(kindergartenPages({ personalCodeKey: devices.personalCodeKey }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

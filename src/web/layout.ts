@@ -21,6 +21,7 @@ function navItems(ctx: PageContext): Array<{ href: string; key: string }> {
       { href: '/dashboard', key: 'nav.dashboard' },
       { href: '/institutions', key: 'nav.institutions' },
       { href: '/devices', key: 'nav.devices' },
+      { href: '/kindergartens', key: 'nav.kindergartens' },
       { href: '/imports', key: 'nav.imports' },
       { href: '/users', key: 'nav.users' },
       { href: '/audit', key: 'nav.audit' },
@@ -30,6 +31,9 @@ function navItems(ctx: PageContext): Array<{ href: string; key: string }> {
     { href: '/dashboard', key: 'nav.dashboard' },
     { href: `/institutions/${encodeURIComponent(ctx.actor.institutionCode ?? '')}`, key: 'nav.myInstitution' },
     { href: '/devices', key: 'nav.devices' },
+    // The actor does not know its institution's type, so every head sees this; /kindergartens
+    // tells the head of a school that it is for kindergartens.
+    { href: '/kindergartens', key: 'nav.kindergartens' },
     { href: '/imports', key: 'nav.imports' },
   ];
 }

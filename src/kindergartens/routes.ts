@@ -102,10 +102,12 @@ export function kindergartenApiRoutes(deps: KindergartenDeps): Router {
 
   // Requests for places belong to the office, not to an institution: coordinators only.
   router.get('/api/placement-requests', requireRole('coordinator'), async (req, res) => {
-    const items = await listRequests(parseInput(RequestListQuerySchema, req.query));
-    // Positions follow from the order: the list comes sorted by arrival.
+    const query = parseInput(RequestListQuerySchema, req.query);
+    const items = await listRequests(query);
+    // Positions follow from the order: the list comes sorted by arrival. A text search leaves
+    // earlier waiting requests out, so then each position is looked up.
     let waiting = 0;
-    res.json({ items: items.map((r) => presentRequest(r, { position: r.status === 'waiting' ? ++waiting : null })) });
+    res.json({ items: await Promise.all(items.map(async (r) => presentRequest(r, { position: r.status !== 'waiting' ? null : query.q ? await waitingPosition(r) : ++waiting }))) });
   });
   router.post('/api/placement-requests', requireRole('coordinator'), async (req, res) => {
     const r = await registerRequest(actorOf(req), parseInput(RequestInputSchema, req.body), deps.personalCodeKey, req.ip ?? null);

@@ -265,7 +265,7 @@ describe('kindergarten pages', () => {
     const id = requestUrl.split('/').pop()!;
     const page = await agent.get(locationOf(created)).expect(200);
     const stored = await PlacementRequestModel.findById(id).lean();
-    expect(page.text).to.include(lv('kindergartens.page.request.done.created')).and.to.include(stored!.referenceCode).and.to.include(stored!.child.personalCodeMasked);
+    expect(page.text).to.include(lv('kindergartens.page.request.done.created')).and.to.include(stored!.referenceCode).and.to.include(stored!.child!.personalCodeMasked);
     expect(page.text).not.to.include(code);
     // The small group is full, so only the big one is offered; a full group chosen anyway is refused.
     expect(page.text).to.include(`value="${w.big.id}"`).and.not.to.include(`value="${w.small.id}"`);

@@ -53,10 +53,9 @@ export const sectorLabel = (t: TFunction, sector: string) => t(`kindergartens.pa
 
 /** A base period in words: from … to …, or open-ended. */
 export function periodText({ ctx, t }: View, p: { from?: string | null; to?: string | null }): string {
-  return t('kindergartens.page.kindergarten.period', {
-    from: p.from ? formatDay(p.from, ctx.lang) : '…',
-    to: p.to ? formatDay(p.to, ctx.lang) : t('kindergartens.page.kindergarten.openEnded'),
-  });
+  const from = p.from ? formatDay(p.from, ctx.lang) : '…';
+  if (!p.to) return t('kindergartens.page.kindergarten.periodOpen', { from });
+  return t('kindergartens.page.kindergarten.period', { from, to: formatDay(p.to, ctx.lang) });
 }
 
 /** A child's first and last name: all that the kindergarten pages show of a child. */

@@ -10,6 +10,8 @@ const left = 34;
 const top = 14;
 const plot = 140;
 const bottom = 22;
+// Room on the right for the last day's label, which is centred under the last bar.
+const right = 16;
 
 const shortDay = (day: string) => `${day.slice(8, 10)}.${day.slice(5, 7)}.`;
 
@@ -31,15 +33,15 @@ function summary({ ctx, t }: View, days: DayFigures[]): string {
 export function occupancyChart(v: View, days: DayFigures[], id = 'occupancy'): Html {
   const { ctx, t } = v;
   const max = Math.max(1, ...days.map((d) => Math.max(d.capacity, d.present)));
-  const width = left + days.length * (bar + gap) + gap;
+  const width = left + days.length * (bar + gap) + gap + right;
   const height = top + plot + bottom;
   const y = (n: number) => top + plot - (n / max) * plot;
   const label = summary(v, days);
   const ticks = days.map((d, i) => ({ d, i })).filter(({ i }) => i === 0 || i === days.length - 1 || i % 7 === 0);
   return html`<figure class="chart" aria-labelledby="${id}-caption">
-<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${label}" focusable="false" preserveAspectRatio="xMinYMin meet">
-  <line class="axis" x1="${left}" y1="${y(0)}" x2="${width}" y2="${y(0)}"></line>
-  <line class="grid" x1="${left}" y1="${y(max)}" x2="${width}" y2="${y(max)}"></line>
+<div class="plot"><svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${label}" focusable="false" preserveAspectRatio="xMinYMin meet">
+  <line class="axis" x1="${left}" y1="${y(0)}" x2="${width - right}" y2="${y(0)}"></line>
+  <line class="grid" x1="${left}" y1="${y(max)}" x2="${width - right}" y2="${y(max)}"></line>
   <text class="tick" x="${left - 4}" y="${y(max) + 4}" text-anchor="end">${max}</text>
   <text class="tick" x="${left - 4}" y="${y(0) + 4}" text-anchor="end">0</text>
   ${days.map((d, i) => {
@@ -49,7 +51,7 @@ export function occupancyChart(v: View, days: DayFigures[], id = 'occupancy'): H
     return html`<g><rect class="places" x="${x}" y="${y(d.capacity)}" width="${bar}" height="${y(0) - y(d.capacity)}"></rect><rect class="present${over ? ' over' : ''}" x="${x + 2}" y="${y(d.present)}" width="${bar - 4}" height="${y(0) - y(d.present)}"></rect>${over ? html`<text class="overmark" x="${x + bar / 2}" y="${Math.max(10, y(Math.max(d.present, d.capacity)) - 3)}" text-anchor="middle">!</text>` : ''}</g>`;
   })}
   ${ticks.map(({ d, i }) => html`<text class="tick" x="${left + gap + i * (bar + gap) + bar / 2}" y="${height - 6}" text-anchor="middle">${shortDay(d.day)}</text>`)}
-</svg>
+</svg></div>
 <figcaption id="${id}-caption">${t('kindergartens.page.chart.title')} <span class="legend"><span class="key present"></span>${t('kindergartens.page.chart.present')} <span class="key places"></span>${t('kindergartens.page.chart.places')} <span class="key over">!</span>${t('kindergartens.page.chart.overMark')}</span></figcaption>
 <details>
   <summary>${t('kindergartens.page.chart.figures')}</summary>
@@ -63,6 +65,7 @@ export function occupancyChart(v: View, days: DayFigures[], id = 'occupancy'): H
         html`<tr${d.overCapacity ? html` class="over"` : ''}><th scope="row"><time datetime="${d.day}">${formatDay(d.day, ctx.lang)}</time></th><td class="num">${d.returns}</td><td class="num">${d.registered}</td><td class="num">${d.present}</td><td class="num">${d.capacity}</td><td class="num">${d.overCapacity}</td></tr>`,
     )}</tbody>
   </table></div>
+  ${days.some((d) => d.returns > 0) ? '' : html`<p>${label}</p>`}
 </details>
 </figure>`;
 }

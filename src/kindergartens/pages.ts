@@ -160,7 +160,8 @@ export function kindergartenPages(deps: KindergartenPageDeps): Router {
       if (found.error.status !== 400) throw found.error;
       const error = formError(found.error, v.t);
       const inst = await findInstitutionFor(actor, String(req.params.code));
-      const back = `/kindergartens/${encodeURIComponent(inst.code)}/attendance?day=${today}`;
+      // A school has no return on any day: back to the kindergarten pages instead of today's form.
+      const back = found.error.code === 'not_a_kindergarten' ? '/kindergartens' : `/kindergartens/${encodeURIComponent(inst.code)}/attendance?day=${today}`;
       return send(res, v, v.t('kindergartens.page.return.title', { name: inst.name }), returnUnavailableView(v, error, back, actor.institutionCode), 400);
     }
     const r = found.value;

@@ -196,6 +196,15 @@ describe('kindergarten pages', () => {
     expect(unknown.text).to.include(ru('errors.unknown_child'));
     expect(await AttendanceModel.countDocuments({})).to.equal(0);
 
+    // A big kindergarten's return (many groups, every child ticked) is not refused for its size.
+    const many = await agent
+      .post(url)
+      .type('form')
+      .send({ _csrf: csrf, group_0: w.small.id, mode_0: 'ticks', children_0: Array.from({ length: 999 }, (_, i) => i.toString(16).padStart(24, '0')), group_1: w.big.id, registered_1: '1', present_1: '1' })
+      .expect(400);
+    expect(many.text).to.include(ru('errors.unknown_child'));
+    expect(await AttendanceModel.countDocuments({})).to.equal(0);
+
     const future = await agent.get(`/kindergartens/${w.alpha.code}/attendance?day=${addDays(today(), 1)}`).expect(400);
     expect(future.text).to.include(ru('errors.day_in_future')).and.not.to.include('name="group_0"');
   });

@@ -125,9 +125,10 @@ ${nav}`;
 <script src="/assets/returnForm.js" defer></script>`;
 }
 
-/** Instead of the form, when the day asked for has none (a day in the future): why, and the way to today's return. */
-export function returnUnavailableView(v: View, error: FormError, today: string, ownCode: string | null): Html {
+/** Instead of the form, when the day asked for has none (a day in the future): why, and the way on (today's return, or the kindergarten pages). */
+export function returnUnavailableView(v: View, error: FormError, back: string, ownCode: string | null): Html {
+  const label = back.includes('/attendance') ? v.t('kindergartens.page.return.goToday') : v.t('kindergartens.page.nav.monitoring');
   return html`${subnav(v, ownCode)}
 ${errorNotice(error)}
-<p><a class="button" href="${today}">${v.t('kindergartens.page.return.goToday')}</a></p>`;
+<p><a class="button" href="${back}">${label}</a></p>`;
 }

@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor.ts';
 import { actorOf, findInstitutionFor, requireRole, requireStaff } from '../auth/scope.ts';
 import { ValidationError } from '../errors.ts';
 import { parseInput } from '../http/parse.ts';
-import { listInstitutions } from '../institutions/service.ts';
+import { isBaseOn, listInstitutions } from '../institutions/service.ts';
 import type { PersonalCodeKey } from '../pupils/personalCodes.ts';
 import { isCalendarDay, rigaToday } from '../shared/dates.ts';
 import { attempt, formError, type FormError } from '../devices/views/common.ts';
@@ -101,7 +101,7 @@ export function kindergartenPages(deps: KindergartenPageDeps): Router {
       name: inst.name,
       address: inst.address ?? '',
       basePeriods,
-      baseToday: basePeriods.some((p) => (!p.from || p.from <= today) && (!p.to || today <= p.to)),
+      baseToday: isBaseOn(inst, today),
       today,
       groups: groups.map((g, i) => ({ id: g.id, name: g.name, capacity: g.capacity, placed: g.placed, children: children[i] ?? [] })),
       chart,

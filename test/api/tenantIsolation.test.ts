@@ -62,6 +62,7 @@ const ownScopeRoutes = new Map<string, number[]>([
   ['GET /api/kindergartens/occupancy', [200]],
   ['GET /api/kindergartens/attendance.xlsx', [200]],
   ['GET /api/kindergartens/settings', [200]],
+  ['GET /kindergartens', [200]],
 ]);
 
 // Routes whose answer holds no institution's data as text even for those allowed (templates, workbooks).

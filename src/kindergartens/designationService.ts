@@ -5,7 +5,7 @@ import { findInstitutionFor, scopeFilter } from '../auth/scope.ts';
 import { recordAudit } from '../audit/service.ts';
 import { calendarDay } from '../http/fields.ts';
 import { ValidationError } from '../errors.ts';
-import { GroupModel, InstitutionModel, type InstitutionDoc } from '../institutions/model.ts';
+import { GroupModel, InstitutionModel, type Group, type InstitutionDoc } from '../institutions/model.ts';
 import { isBaseOn, saveGroup } from '../institutions/service.ts';
 import { rigaToday } from '../shared/dates.ts';
 import { GroupSeatsModel } from './model.ts';
@@ -57,6 +57,21 @@ export type GroupView = { id: string; name: string; capacity: number; placed: nu
 export async function groupsOf(institutionIds: Types.ObjectId[]) {
   const groups = await GroupModel.find({ institution: { $in: institutionIds } }).sort({ name: 1 }).lean();
   const seats = await GroupSeatsModel.find({ group: { $in: groups.map((g) => g._id) } }, { group: 1, placed: 1 }).lean();
+  return withPlaced(groups, seats);
+}
+
+/**
+ * Every group of every kindergarten, as groupsOf gives them, for views that cover the whole city
+ * (see monitorDay). The groups and their seats are read side by side, since neither waits for the
+ * other's ids: on the embedded FerretDB, where `$in` reads the whole collection anyway, each read
+ * costs mostly the decoding of what it returns; on MongoDB a city's groups are a small read.
+ */
+export async function everyGroup() {
+  const [groups, seats] = await Promise.all([GroupModel.find({}).sort({ name: 1 }).lean(), GroupSeatsModel.find({}, { group: 1, placed: 1 }).lean()]);
+  return withPlaced(groups, seats);
+}
+
+function withPlaced(groups: Array<Pick<Group, 'institution' | 'name' | 'capacity'> & { _id: Types.ObjectId }>, seats: Array<{ group: Types.ObjectId; placed: unknown[] }>) {
   const placed = new Map(seats.map((s) => [String(s.group), s.placed.length]));
   return groups.map((g) => ({ institution: g.institution, id: String(g._id), _id: g._id, name: g.name, capacity: g.capacity, placed: placed.get(String(g._id)) ?? 0 }));
 }

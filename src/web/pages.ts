@@ -11,6 +11,9 @@ import { countUsers } from '../users/service.ts';
 import { deviceCounts } from '../devices/reportService.ts';
 import type { DeviceSettings } from '../devices/settings.ts';
 import { deviceTiles } from '../devices/views/dashboardTiles.ts';
+import { monitorDay } from '../kindergartens/monitoringService.ts';
+import { PlacementRequestModel } from '../kindergartens/model.ts';
+import { kindergartenTiles } from '../kindergartens/views/dashboardTiles.ts';
 
 /** The public start page and the staff overview (with the device figures of the reader's scope). */
 export function homePages(redis: Redis, prefix: string, devices: Pick<DeviceSettings, 'staleStockDays'>): Router {
@@ -31,10 +34,16 @@ export function homePages(redis: Redis, prefix: string, devices: Pick<DeviceSett
     const actor = actorOf(req);
     const ctx = pageContext(req);
     const t = translator(ctx.lang);
-    const [institutions, counts] = await Promise.all([listInstitutions(actor), deviceCounts(actor, devices.staleStockDays)]);
-    const deviceSection = deviceTiles(t, counts, devices.staleStockDays);
+    const coordinator = actor.role === 'coordinator';
+    const [institutions, counts, today, waiting] = await Promise.all([
+      listInstitutions(actor),
+      deviceCounts(actor, devices.staleStockDays),
+      monitorDay(actor),
+      coordinator ? PlacementRequestModel.countDocuments({ status: 'waiting' }) : null,
+    ]);
+    const deviceSection = html`${deviceTiles(t, counts, devices.staleStockDays)}${kindergartenTiles(t, today, waiting)}`;
     let body;
-    if (actor.role === 'coordinator') {
+    if (coordinator) {
       const [users, beat] = await Promise.all([countUsers(), readHeartbeat(redis, prefix)]);
       const tile = (label: string, value: number, href: string) => html`<a class="tile" href="${href}"><span class="value">${value}</span><span class="label">${label}</span></a>`;
       body = html`<p>${t('dashboard.welcome', { name: actor.name || actor.email })}</p>

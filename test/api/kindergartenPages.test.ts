@@ -312,3 +312,29 @@ describe('kindergarten pages', () => {
     await agent.get('/kindergartens/requests/000000000000000000000000').expect(404);
   });
 });
+
+describe('the dashboard’s base-kindergarten tiles', () => {
+  beforeEach(resetData);
+
+  it('shows today’s present / places, over capacity and the waiting list to the coordinator; a head their own; a school none', async () => {
+    const w = await world();
+    const headToken = await makeToken(w.alphaHead.email);
+    await api(headToken).get('/api/kindergartens/monitoring').expect(200);
+    await request(app()).put(`/api/kindergartens/${w.alpha.code}/attendance/${today()}`).set('Authorization', `Bearer ${headToken}`).send({ groups: [{ group: 'Mākonīši', registered: 2, present: 3 }] }).expect(200);
+    const waiting = await requestVia(w.coordToken, { firstName: 'Cilda' });
+    await api(w.coordToken).post(`/api/placement-requests/${waiting.id}/wait`).expect(200);
+
+    const coordPage = (await api(w.coordToken).get('/dashboard').expect(200)).text;
+    expect(coordPage).to.include(lv('dashboard.kindergartensToday'));
+    // 3 present of 2 + 20 + 5 places; one group over capacity; one child waiting.
+    expect(coordPage).to.match(/<span class="value">3 \/ 27<\/span>/);
+    expect(coordPage).to.include('href="/kindergartens/requests?status=waiting"');
+    // The over-capacity tile is a warning (the one device tile that can be, stale stock, is not here).
+    expect(coordPage).to.match(/class="tile warn" href="\/kindergartens"><span class="value">1<\/span>/);
+    const headPage = (await api(headToken).get('/dashboard').expect(200)).text;
+    expect(headPage).to.match(/<span class="value">3 \/ 22<\/span>/);
+    expect(headPage).not.to.include('requests?status=waiting');
+    const schoolPage = (await api(await makeToken(w.schoolHead.email)).get('/dashboard').expect(200)).text;
+    expect(schoolPage).not.to.include(lv('dashboard.kindergartensToday'));
+  });
+});

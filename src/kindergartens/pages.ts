@@ -69,11 +69,15 @@ export function kindergartenPages(deps: KindergartenPageDeps): Router {
     if (own && !own.kindergarten) {
       return send(res, v, title, monitoringView(v, { day, today, monitor: null, chart: [], period, own, kindergartens: null }));
     }
-    const [monitor, chart] = await Promise.all([monitorDay(actor, day), occupancy(actor, period, own?.code)]);
-    const kindergartens =
-      actor.role === 'coordinator'
-        ? (await listInstitutions(actor)).filter((i) => i.type === 'kindergarten').map((i) => ({ code: i.code, name: i.name, base: monitor.kindergartens.some((k) => k.code === i.code) }))
-        : null;
+    // Read side by side: on the embedded database each read waits mostly for decoding, and in a
+    // row the three kept the coordinator's page above the view's 300 ms target.
+    const [monitor, chart, institutions] = await Promise.all([
+      monitorDay(actor, day),
+      occupancy(actor, period, own?.code),
+      actor.role === 'coordinator' ? listInstitutions(actor) : null,
+    ]);
+    const baseCodes = new Set(monitor.kindergartens.map((k) => k.code));
+    const kindergartens = institutions ? institutions.filter((i) => i.type === 'kindergarten').map((i) => ({ code: i.code, name: i.name, base: baseCodes.has(i.code) })) : null;
     const notice = text(req.query, 'done') === 'deadline' && !extra.deadline ? v.t('kindergartens.page.deadline.changed', { deadline: monitor.deadline }) : null;
     const body = monitoringView(v, { day, today, monitor, chart, period, own, kindergartens, notice, error, deadline: extra.deadline });
     send(res, v, own ? `${title}: ${own.name}` : title, body, extra.status ?? (badDay ? 400 : 200));

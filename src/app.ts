@@ -37,6 +37,8 @@ import { resolvePersonalCodeKey } from './infra/secrets.ts';
 import type { ImportQueue } from './imports/jobs.ts';
 import { kindergartenApiRoutes } from './kindergartens/routes.ts';
 import { kindergartenStatusLookup } from './kindergartens/statusLookup.ts';
+import { placementCodeDomain } from './kindergartens/referenceCode.ts';
+import { deviceCodeDomain } from './devices/referenceCode.ts';
 import { kindergartenPages } from './kindergartens/pages.ts';
 
 export type AppDeps = { config: Config; redis: Redis; redisPrefix: string; sessionSecret: string; logger: Logger; importQueue: ImportQueue };
@@ -89,8 +91,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use(languageRoutes('auto'));
   app.use(sessionApiRoutes(signinLimits));
   app.use(authPages(signinLimits));
-  registerStatusLookup('device', deviceStatusLookup);
-  registerStatusLookup('kindergarten', kindergartenStatusLookup);
+  registerStatusLookup('device', deviceCodeDomain, deviceStatusLookup);
+  registerStatusLookup('kindergarten', placementCodeDomain, kindergartenStatusLookup);
   app.use(statusRoutes(statusLimits));
   const devices: DeviceSettings = {
     personalCodeKey: resolvePersonalCodeKey(config.personalCodeKey, config.dataDir),

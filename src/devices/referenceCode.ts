@@ -1,12 +1,9 @@
-import { randomInt } from 'node:crypto';
-import { groupReferenceCode, referenceAlphabet } from '../status/registry.ts';
+import { newReferenceCode as drawReferenceCode } from '../status/referenceCodes.ts';
 
-/**
- * A parent's reference code: 11 characters from a 30-letter alphabet without look-alikes
- * (30^11 ≈ 2^54 possibilities), grouped 4-4-3 for reading aloud, e.g. `K7QM-4XPA-9TR`.
- */
+/** The reference-code domain of device needs (see src/status/registry.ts). */
+export const deviceCodeDomain = 3;
+
+/** A device need's reference code for the parents, e.g. `K7QM-4XPA-9TR`. */
 export function newReferenceCode(): string {
-  let s = '';
-  for (let i = 0; i < 11; i++) s += referenceAlphabet[randomInt(referenceAlphabet.length)];
-  return groupReferenceCode(s);
+  return drawReferenceCode(deviceCodeDomain);
 }

@@ -8,7 +8,7 @@ import { calendarDay, optionalText } from '../http/fields.ts';
 import { GroupModel, InstitutionModel } from '../institutions/model.ts';
 import { isBaseOn } from '../institutions/service.ts';
 import { actorTag } from '../devices/transitions.ts';
-import { newReferenceCode } from '../devices/referenceCode.ts';
+import { newPlacementCode } from './referenceCode.ts';
 import { encryptPersonalCode, hashPersonalCode, type PersonalCodeKey } from '../pupils/personalCodes.ts';
 import { rigaToday } from '../shared/dates.ts';
 import { maskPersonalCode, parsePersonalCode } from '../../imports/personalCode.ts';
@@ -90,7 +90,7 @@ export async function registerRequest(actor: AnyActor, input: RequestInput, key:
         receivedAt,
         status: 'received',
         activeKey: hash,
-        referenceCode: newReferenceCode(),
+        referenceCode: newPlacementCode(),
         history: [{ status: 'received', at: receivedAt, by: actorTag(actor), note: null }],
       });
       await recordEvents([{ type: 'kindergarten.request_received', key: `kindergarten.request_received:${doc._id}`, subject: { kind: 'placementRequest', id: doc._id } }]);

@@ -4,6 +4,7 @@ import { buildTestApp, resetData, stack, testConfig } from '../support/stack.ts'
 import { makeInstitution, makeToken, makeUser } from '../support/factories.ts';
 import { registerNeedVia } from '../support/devices.ts';
 import { DeviceNeedModel } from '../../src/devices/model.ts';
+import { newPlacementCode } from '../../src/kindergartens/referenceCode.ts';
 
 describe('parents status lookup: device needs', () => {
   let code: string;
@@ -31,6 +32,15 @@ describe('parents status lookup: device needs', () => {
     await DeviceNeedModel.collection.updateOne({ _id: need!._id }, { $unset: { firstName: '' } });
     const res = await request(stack().app).post('/api/status').send({ referenceCode: code }).expect(200);
     expect(res.body.items[0].firstName).to.equal('Marta');
+  });
+
+  it('still finds a code stored before codes carried their domain (one that names another domain)', async () => {
+    const legacy = newPlacementCode();
+    await DeviceNeedModel.updateOne({ referenceCode: code }, { $set: { referenceCode: legacy } });
+    const res = await request(stack().app).post('/api/status').send({ referenceCode: legacy }).expect(200);
+    expect(res.body.items).to.have.length(1);
+    expect(res.body.items[0]).to.include({ kind: 'device', firstName: 'Marta' });
+    await request(stack().app).post('/api/status').send({ referenceCode: code }).expect(404);
   });
 
   it('renders the page in Latvian, Russian and English', async () => {

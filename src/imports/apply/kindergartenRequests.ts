@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { KindergartenRequestRow } from '../../../imports/kinds/kindergartenRequests.ts';
 import { maskPersonalCode } from '../../../imports/personalCode.ts';
-import { newReferenceCode } from '../../devices/referenceCode.ts';
+import { newPlacementCode } from '../../kindergartens/referenceCode.ts';
 import { recordEvents } from '../../events/service.ts';
 import { activeRequestStatuses, PlacementRequestModel, type RequestStatus } from '../../kindergartens/model.ts';
 import { encryptPersonalCode, hashPersonalCode } from '../../pupils/personalCodes.ts';
@@ -101,7 +101,7 @@ function plan(ctx: ApplyContext, r: KindergartenRequestRow): Plan {
         receivedAt: now,
         status: 'received',
         activeKey: hash,
-        referenceCode: newReferenceCode(),
+        referenceCode: newPlacementCode(),
         history: [{ status: 'received', at: now, by: `import:${ctx.importId}`, note: ctx.fileName }],
       };
     },

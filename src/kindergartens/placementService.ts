@@ -163,8 +163,9 @@ export async function placementOptions(r: Pick<PlacementRequest, 'neededFrom' | 
 /**
  * Places the child in a group. The seat is taken first (guarded, never above capacity) and the
  * request follows; when the request cannot follow (someone else placed or withdrew it meanwhile)
- * the seat is given back. A crash between the two leaves a held seat that the next placement of
- * the same request finds and keeps, or gives back when the child goes to another group.
+ * the seat is given back. A crash between the two leaves a held seat (the group counts one child
+ * too many, never one too few) that the next placement of the same request in that group finds and
+ * keeps, and that placing it elsewhere or withdrawing it gives back.
  */
 export async function placeRequest(actor: Actor, id: string, groupId: string, ip: string | null) {
   const r = await findRequest(id);
@@ -176,8 +177,6 @@ export async function placeRequest(actor: Actor, id: string, groupId: string, ip
   const from = startDay(r);
   if (!inst || !isBaseOn(inst, from)) throw new Conflict('not_base_that_day', undefined, { day: from });
 
-  // Seats this request holds elsewhere after an interrupted placement are given back first.
-  for (const held of await GroupSeatsModel.find({ placed: r._id, group: { $ne: group._id } }, { group: 1 }).lean()) await releaseSeat(held.group, r._id);
   const seat = await takeSeat(group._id, r._id, async () => (await GroupModel.findById(group._id, { capacity: 1 }).lean())?.capacity ?? 0);
   if (seat === 'full') throw new Conflict('group_full', undefined, { group: group.name });
   if (seat === 'busy') throw new Conflict('placement_busy');
@@ -186,11 +185,21 @@ export async function placeRequest(actor: Actor, id: string, groupId: string, ip
     await releaseSeat(group._id, r._id);
     throw new Conflict('request_not_open');
   }
+  // A seat this request still holds in another group is left over from a placement cut off
+  // between its two writes. It is given back only now that the request is placed here: before,
+  // it could be the seat of another coordinator's placement of the same child still in flight.
+  await releaseSeatsElsewhere(r._id, group._id);
   await recordEvents([
     { type: 'kindergarten.placed', key: `kindergarten.placed:${r._id}:${placed.version}`, subject: { kind: 'placementRequest', id: r._id }, institution: inst._id, data: { from } },
   ]);
   await recordAudit({ actor, action: 'placement_request.place', target: { type: 'placementRequest', id }, institution: inst.code, ip, details: { group: group.name, from } });
   return placed;
+}
+
+/** Gives back every seat the request holds outside `keep` (left over from interrupted placements). */
+async function releaseSeatsElsewhere(request: Types.ObjectId, keep: Types.ObjectId | null) {
+  const held = await GroupSeatsModel.find({ placed: request }, { group: 1 }).lean();
+  for (const h of held) if (!keep || String(h.group) !== String(keep)) await releaseSeat(h.group, request);
 }
 
 /** Puts a received request on the waiting list; its place in the queue is its arrival. */
@@ -208,6 +217,7 @@ export async function withdrawRequest(actor: Actor, id: string, reason: string, 
   const r = await findRequest(id);
   const moved = await moveRequest(r._id, open, 'withdrawn', actor, { note: reason, set: { activeKey: `${r.child.personalCodeHash}:${r._id}` } });
   if (!moved) throw new Conflict('request_not_open', undefined, { status: r.status });
+  await releaseSeatsElsewhere(r._id, null);
   await recordAudit({ actor, action: 'placement_request.withdraw', target: { type: 'placementRequest', id }, ip });
   return moved;
 }

@@ -9,6 +9,8 @@ import { AuditEventModel } from '../../src/audit/model.ts';
 import { GroupModel } from '../../src/institutions/model.ts';
 import { DomainEventModel } from '../../src/events/model.ts';
 import { AttendanceModel, GroupSeatsModel, PlacementRequestModel } from '../../src/kindergartens/model.ts';
+import { seatsOf } from '../../src/kindergartens/transitions.ts';
+import { Types } from 'mongoose';
 import { addDays, rigaToday } from '../../src/shared/dates.ts';
 
 const api = () => request(stack().app);
@@ -135,6 +137,22 @@ describe('base kindergartens: placement and the waiting list', () => {
     const ended = await setup([{ name: 'Vecā grupa', capacity: 5 }], { from: '2020-01-01', to: '2020-06-30' });
     expect((await placeVia(s.coord, r.id, ended.groups[0]!.id).expect(409)).body.error.code).to.equal('not_base_that_day');
     expect((await PlacementRequestModel.findById(r.id).lean())!.status).to.equal('received');
+  });
+
+  it('gives back a seat left over from a placement cut off between its two writes', async () => {
+    const [small, big] = s.groups as [Setup['groups'][0], Setup['groups'][0]];
+    const r = await requestVia(s.coord);
+    // As if a placement into the small group took the seat and stopped before marking the request.
+    await seatsOf(new Types.ObjectId(small.id));
+    await GroupSeatsModel.updateOne({ group: small.id }, { $push: { placed: new Types.ObjectId(r.id) } });
+    await placeVia(s.coord, r.id, big.id).expect(200);
+    expect((await GroupSeatsModel.findOne({ group: small.id }).lean())!.placed).to.deep.equal([]);
+    expect((await GroupSeatsModel.findOne({ group: big.id }).lean())!.placed.map(String)).to.deep.equal([r.id]);
+    // The same for a request withdrawn while such a seat is held.
+    const w = await requestVia(s.coord);
+    await GroupSeatsModel.updateOne({ group: small.id }, { $push: { placed: new Types.ObjectId(w.id) } });
+    await as(s.coord).post(`/api/placement-requests/${w.id}/withdraw`, { reason: 'vairs nevajag' }).expect(200);
+    expect((await GroupSeatsModel.findOne({ group: small.id }).lean())!.placed).to.deep.equal([]);
   });
 
   it('is only for coordinators: a head gets 403 on every request route', async () => {

@@ -1,6 +1,6 @@
 import { Types, type Model } from 'mongoose';
 import { mapLimit } from '../../shared/concurrency.ts';
-import { insertAll, updateAll } from './writes.ts';
+import { insertAll, updateAll } from '../../shared/bulkWrites.ts';
 import { differs, outcomeOf, type ApplyContext, type Outcome } from './types.ts';
 
 /** What a stored record needs for the outcome of a retried import. */

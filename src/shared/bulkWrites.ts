@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
 
-// Any of the record models; the helpers only insert and set fields.
+// Any model; the helpers only insert and set fields (imports and the food-card computation use them).
 type AnyModel = Model<any>;
 
 /**

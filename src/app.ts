@@ -36,6 +36,7 @@ import { registerStatusLookup } from './status/registry.ts';
 import { resolvePersonalCodeKey } from './infra/secrets.ts';
 import type { ImportQueue } from './imports/jobs.ts';
 import { kindergartenApiRoutes } from './kindergartens/routes.ts';
+import { foodPeriodApiRoutes } from './foodcards/routes.ts';
 import { kindergartenStatusLookup } from './kindergartens/statusLookup.ts';
 import { placementCodeDomain } from './kindergartens/referenceCode.ts';
 import { deviceCodeDomain } from './devices/referenceCode.ts';
@@ -112,6 +113,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(allocationApiRoutes(devices));
   app.use(devicePages(devices));
   app.use(kindergartenApiRoutes({ personalCodeKey: devices.personalCodeKey }));
+  app.use(foodPeriodApiRoutes());
   app.use(kindergartenPages({ personalCodeKey: devices.personalCodeKey }));
 
   app.use(notFoundHandler);

@@ -66,10 +66,10 @@ const ownScopeRoutes = new Map<string, number[]>([
 ]);
 
 // Routes whose answer holds no institution's data as text even for those allowed (templates, workbooks).
-const noInstitutionData = new Set(['GET /api/imports/templates/:kind.xlsx', 'GET /api/imports/:importId/report.xlsx']);
+const noInstitutionData = new Set(['GET /api/imports/templates/:kind.xlsx', 'GET /api/imports/:importId/report.xlsx', 'GET /api/food-periods/:periodId']);
 
 type Fixture = {
-  a: { code: string; name: string; principalEmail: string; principalId: string; groupName: string; importId: string; needId: string; serial: string; runId: string; stopId: string; requestId: string };
+  a: { code: string; name: string; principalEmail: string; principalId: string; groupName: string; importId: string; needId: string; serial: string; runId: string; stopId: string; requestId: string; periodId: string };
   bToken: string;
   aToken: string;
   coordToken: string;
@@ -77,7 +77,7 @@ type Fixture = {
 
 function paramsFor(f: Fixture): Record<string, string> {
   const a = f.a;
-  return { code: a.code, id: a.principalId, importId: a.importId, kind: 'device-needs', needId: a.needId, serial: a.serial, runId: a.runId, stopId: a.stopId, requestId: a.requestId, day: rigaToday() };
+  return { code: a.code, id: a.principalId, importId: a.importId, kind: 'device-needs', needId: a.needId, serial: a.serial, runId: a.runId, stopId: a.stopId, requestId: a.requestId, day: rigaToday(), periodId: a.periodId };
 }
 
 function fill(path: string, params: Record<string, string>): string {
@@ -120,6 +120,7 @@ describe('tenant isolation: every staff route as a principal of another institut
     // A child placed in A's group, so the request's page names A.
     const placement = await requestVia(coordToken, { firstName: 'Alfrēds', lastName: 'Alfasons' });
     await placeVia(coordToken, placement.id, String(a.group!._id)).expect(200);
+    const period = await request(stack().app).post('/api/food-periods').set('Authorization', `Bearer ${coordToken}`).send({ name: 'Pavasaris', from: '2020-03-16', to: '2020-05-29', rate: '1.42' }).expect(201);
     f = {
       a: {
         code: a.code,
@@ -133,6 +134,7 @@ describe('tenant isolation: every staff route as a principal of another institut
         runId: run.body.id,
         stopId: sheet.body.stops[0].id,
         requestId: placement.id,
+        periodId: period.body.id,
       },
       aToken,
       bToken: await makeToken(pb.email),

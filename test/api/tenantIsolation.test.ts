@@ -11,6 +11,7 @@ import { approveAndAllocate, registerNeedVia, shipVia } from '../support/devices
 import { placeVia, requestVia } from '../support/kindergartens.ts';
 import { rigaToday } from '../../src/shared/dates.ts';
 import { AttendanceModel, PlacementRequestModel } from '../../src/kindergartens/model.ts';
+import { EntitlementModel } from '../../src/foodcards/model.ts';
 
 /**
  * The tenant-isolation harness. It walks the real route table and calls every staff route as a
@@ -63,13 +64,15 @@ const ownScopeRoutes = new Map<string, number[]>([
   ['GET /api/kindergartens/attendance.xlsx', [200]],
   ['GET /api/kindergartens/settings', [200]],
   ['GET /kindergartens', [200]],
+  ['GET /api/food-periods/:periodId/entitlements', [200]],
+  ['GET /api/food-periods/:periodId/totals', [200]],
 ]);
 
 // Routes whose answer holds no institution's data as text even for those allowed (templates, workbooks).
 const noInstitutionData = new Set(['GET /api/imports/templates/:kind.xlsx', 'GET /api/imports/:importId/report.xlsx', 'GET /api/food-periods/:periodId']);
 
 type Fixture = {
-  a: { code: string; name: string; principalEmail: string; principalId: string; groupName: string; importId: string; needId: string; serial: string; runId: string; stopId: string; requestId: string; periodId: string };
+  a: { code: string; name: string; principalEmail: string; principalId: string; groupName: string; importId: string; needId: string; serial: string; runId: string; stopId: string; requestId: string; periodId: string; entitlementId: string };
   bToken: string;
   aToken: string;
   coordToken: string;
@@ -77,7 +80,7 @@ type Fixture = {
 
 function paramsFor(f: Fixture): Record<string, string> {
   const a = f.a;
-  return { code: a.code, id: a.principalId, importId: a.importId, kind: 'device-needs', needId: a.needId, serial: a.serial, runId: a.runId, stopId: a.stopId, requestId: a.requestId, day: rigaToday(), periodId: a.periodId };
+  return { code: a.code, id: a.principalId, importId: a.importId, kind: 'device-needs', needId: a.needId, serial: a.serial, runId: a.runId, stopId: a.stopId, requestId: a.requestId, day: rigaToday(), periodId: a.periodId, entitlementId: a.entitlementId };
 }
 
 function fill(path: string, params: Record<string, string>): string {
@@ -121,6 +124,11 @@ describe('tenant isolation: every staff route as a principal of another institut
     const placement = await requestVia(coordToken, { firstName: 'Alfrēds', lastName: 'Alfasons' });
     await placeVia(coordToken, placement.id, String(a.group!._id)).expect(200);
     const period = await request(stack().app).post('/api/food-periods').set('Authorization', `Bearer ${coordToken}`).send({ name: 'Pavasaris', from: '2020-03-16', to: '2020-05-29', rate: '1.42' }).expect(201);
+    // A's pupil with a family status and an amount computed for the period.
+    await importFile(aToken, { kind: 'food-entitlements' }, await makeWorkbook(['Personas kods', 'Vārds', 'Uzvārds', 'Statuss', 'Derīgs no', 'Derīgs līdz'], [['020307-20404', 'Alfrēds', 'Alfasons', 'trūcīga', '01.01.2020', '31.12.2020']]), 'food.xlsx');
+    await request(stack().app).put(`/api/food-periods/${period.body.id}/calendar`).set('Authorization', `Bearer ${coordToken}`).send({}).expect(200);
+    await request(stack().app).post(`/api/food-periods/${period.body.id}/compute`).set('Authorization', `Bearer ${coordToken}`).expect(200);
+    const entitlement = await EntitlementModel.findOne({}).lean();
     f = {
       a: {
         code: a.code,
@@ -135,6 +143,7 @@ describe('tenant isolation: every staff route as a principal of another institut
         stopId: sheet.body.stops[0].id,
         requestId: placement.id,
         periodId: period.body.id,
+        entitlementId: String(entitlement!._id),
       },
       aToken,
       bToken: await makeToken(pb.email),
@@ -186,6 +195,7 @@ describe('tenant isolation: every staff route as a principal of another institut
     const placement = await PlacementRequestModel.findById(f.a.requestId).lean();
     expect(placement).to.include({ status: 'placed' });
     expect(await AttendanceModel.countDocuments({ institution: inst!._id })).to.equal(1);
+    expect(await EntitlementModel.countDocuments({ institution: inst!._id })).to.equal(1);
   });
 
   it('the same parameterised routes do answer for those allowed (so the 404s above are real)', async () => {

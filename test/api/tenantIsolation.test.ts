@@ -66,6 +66,9 @@ const ownScopeRoutes = new Map<string, number[]>([
   ['GET /kindergartens', [200]],
   ['GET /api/food-periods/:periodId/entitlements', [200]],
   ['GET /api/food-periods/:periodId/totals', [200]],
+  // The harness body is not a family status: a validation error, before any institution is looked at.
+  ['POST /api/family-statuses', [400]],
+  ['GET /api/family-statuses/expiring', [200]],
 ]);
 
 // Routes whose answer holds no institution's data as text even for those allowed (templates, workbooks).

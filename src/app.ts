@@ -37,6 +37,7 @@ import { resolvePersonalCodeKey } from './infra/secrets.ts';
 import type { ImportQueue } from './imports/jobs.ts';
 import { kindergartenApiRoutes } from './kindergartens/routes.ts';
 import { foodPeriodApiRoutes } from './foodcards/routes.ts';
+import { foodcardPages } from './foodcards/pages.ts';
 import { familyStatusApiRoutes } from './foodcards/statusRoutes.ts';
 import { kindergartenStatusLookup } from './kindergartens/statusLookup.ts';
 import { placementCodeDomain } from './kindergartens/referenceCode.ts';
@@ -115,6 +116,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(devicePages(devices));
   app.use(kindergartenApiRoutes({ personalCodeKey: devices.personalCodeKey }));
   app.use(foodPeriodApiRoutes());
+  app.use(foodcardPages());
   app.use(familyStatusApiRoutes({ personalCodeKey: devices.personalCodeKey }));
   app.use(kindergartenPages({ personalCodeKey: devices.personalCodeKey }));
 

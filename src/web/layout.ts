@@ -22,6 +22,7 @@ function navItems(ctx: PageContext): Array<{ href: string; key: string }> {
       { href: '/institutions', key: 'nav.institutions' },
       { href: '/devices', key: 'nav.devices' },
       { href: '/kindergartens', key: 'nav.kindergartens' },
+      { href: '/foodcards', key: 'nav.foodcards' },
       { href: '/imports', key: 'nav.imports' },
       { href: '/users', key: 'nav.users' },
       { href: '/audit', key: 'nav.audit' },
@@ -34,6 +35,7 @@ function navItems(ctx: PageContext): Array<{ href: string; key: string }> {
     // The actor does not know its institution's type, so every head sees this; /kindergartens
     // tells the head of a school that it is for kindergartens.
     { href: '/kindergartens', key: 'nav.kindergartens' },
+    { href: '/foodcards', key: 'nav.foodcards' },
     { href: '/imports', key: 'nav.imports' },
   ];
 }

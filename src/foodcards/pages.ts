@@ -1,0 +1,128 @@
+import { Router, type Request, type Response } from 'express';
+import { actorOf, findInstitutionFor, requireRole, requireStaff } from '../auth/scope.ts';
+import type { AppError } from '../errors.ts';
+import { parseInput } from '../http/parse.ts';
+import { PupilModel } from '../pupils/model.ts';
+import { attempt, formError, type FormError } from '../devices/views/common.ts';
+import { text, values } from '../kindergartens/formValues.ts';
+import { ip, renameFields, send, viewOf } from '../kindergartens/pageSupport.ts';
+import { formatDay } from '../web/format.ts';
+import { computeEntitlements, type ComputeSummary } from './computeService.ts';
+import { EntitlementListQuerySchema, explainPupilEntitlement, listEntitlements, periodTotals } from './entitlementService.ts';
+import { EntitlementModel } from './model.ts';
+import { CalendarInputSchema, PeriodInputSchema, createPeriod, findPeriod, listPeriods, presentPeriod, setCalendar } from './periodService.ts';
+import { entitlementListView, explanationView } from './views/entitlementViews.ts';
+import { bandField, bandLines, calendarFields, daysTyped, periodFields, periodListView, periodView, type FormState } from './views/periodViews.ts';
+
+// The most pupils one list page shows (the services allow 5000).
+const listLimit = 1000;
+
+/** Days typed one per line, or separated by commas, semicolons or spaces. */
+const daysOf = (typed: string) => typed.split(/[\s,;]+/).map((d) => d.trim()).filter(Boolean);
+
+/** A refusal as the form shows it; days the service names (outside the period, both off and school) are listed. */
+function refusal(err: AppError, v: ReturnType<typeof viewOf>): FormError {
+  const e = formError(err, v.t);
+  const days = (err.details as { days?: unknown } | undefined)?.days;
+  return Array.isArray(days) && days.length ? { ...e, message: `${e.message} (${days.map((d) => formatDay(String(d), v.ctx.lang)).join(', ')})` } : e;
+}
+
+/** The food-card pages: periods and their calendars (the coordinator's), the amounts and each one explained (staff, in scope). */
+export function foodcardPages(): Router {
+  const router = Router();
+  const coordinator = requireRole('coordinator');
+
+  // --- The periods -------------------------------------------------------------------------------
+  async function renderPeriods(req: Request, res: Response, form?: FormState, status = 200) {
+    const v = viewOf(req);
+    const actor = actorOf(req);
+    const periods = (await listPeriods()).map(presentPeriod);
+    const notice = text(req.query, 'done') === 'created' && !form ? v.t('foodcards.page.periods.created') : null;
+    const body = periodListView(v, { periods, form: actor.role === 'coordinator' ? (form ?? { values: {} }) : null, ownCode: actor.institutionCode ?? null, notice });
+    send(res, v, v.t('foodcards.page.periods.title'), body, status);
+  }
+
+  router.get('/foodcards', requireStaff(), (req, res) => renderPeriods(req, res));
+
+  router.post('/foodcards/periods', coordinator, async (req, res) => {
+    const typed = values(req.body, periodFields);
+    // Blank class-range lines are left out; `formLine[k]` is the form line of the k-th range sent.
+    const formLine: number[] = [];
+    const rates: Array<{ classFrom: string; classTo: string; rate: string }> = [];
+    for (let i = 0; i < bandLines; i++) {
+      const f = bandField(i);
+      const line = { classFrom: typed[f.from]!.trim(), classTo: typed[f.to]!.trim(), rate: typed[f.rate]!.trim() };
+      if (!line.classFrom && !line.classTo && !line.rate) continue;
+      formLine.push(i);
+      rates.push(line);
+    }
+    const input = { name: typed.name, from: typed.from, to: typed.to, rate: typed.rate!.trim(), rates };
+    const r = await attempt(() => createPeriod(actorOf(req), parseInput(PeriodInputSchema, input), ip(req)));
+    if (r.ok) return res.redirect(303, `/foodcards/periods/${String(r.value._id)}?done=created`);
+    const error = renameFields(refusal(r.error, viewOf(req)), (field) => {
+      if (['name', 'from', 'to', 'rate', 'rates'].includes(field)) return field;
+      const m = /^rates\.(\d+)\.(classFrom|classTo|rate)$/.exec(field);
+      const line = m ? formLine[Number(m[1])] : undefined;
+      if (!m || line === undefined) return null;
+      const f = bandField(line);
+      return m[2] === 'classFrom' ? f.from : m[2] === 'classTo' ? f.to : f.rate;
+    });
+    await renderPeriods(req, res, { values: typed, error }, r.error.status);
+  });
+
+  // --- One period --------------------------------------------------------------------------------
+  async function renderPeriod(req: Request, res: Response, extra: { status?: number; calendar?: FormState; compute?: { error?: FormError; summary?: ComputeSummary } } = {}) {
+    const v = viewOf(req);
+    const p = presentPeriod(await findPeriod(String(req.params.periodId)));
+    const totals = await periodTotals(actorOf(req), p.id);
+    const calendar = extra.calendar ?? { values: { holidays: daysTyped(p.calendar.holidays), daysOff: daysTyped(p.calendar.daysOff), extraSchoolDays: daysTyped(p.calendar.extraSchoolDays) } };
+    const done = text(req.query, 'done');
+    const notice = !extra.calendar && !extra.compute && (done === 'created' || done === 'calendar') ? v.t(`foodcards.page.period.done.${done}`) : null;
+    send(res, v, p.name, periodView(v, p, { totals, calendar, compute: extra.compute ?? {}, notice }), extra.status ?? 200);
+  }
+
+  router.get('/foodcards/periods/:periodId', coordinator, (req, res) => renderPeriod(req, res));
+
+  router.post('/foodcards/periods/:periodId/calendar', coordinator, async (req, res) => {
+    const id = String(req.params.periodId);
+    const typed = values(req.body, calendarFields);
+    const input = Object.fromEntries(calendarFields.map((f) => [f, daysOf(typed[f] ?? '')]));
+    const r = await attempt(async () => setCalendar(actorOf(req), id, parseInput(CalendarInputSchema, input), ip(req)));
+    if (r.ok) return res.redirect(303, `/foodcards/periods/${encodeURIComponent(id)}?done=calendar`);
+    if (r.error.status === 404) throw r.error;
+    const error = renameFields(refusal(r.error, viewOf(req)), (field) => calendarFields.find((f) => field === f || field.startsWith(`${f}.`)) ?? null);
+    await renderPeriod(req, res, { status: r.error.status, calendar: { values: typed, error } });
+  });
+
+  // Computing writes only what changed, so the page is shown at once with the summary.
+  router.post('/foodcards/periods/:periodId/compute', coordinator, async (req, res) => {
+    const r = await attempt(() => computeEntitlements(actorOf(req), String(req.params.periodId), ip(req)));
+    if (!r.ok && r.error.status === 404) throw r.error;
+    await renderPeriod(req, res, r.ok ? { compute: { summary: r.value } } : { status: r.error.status, compute: { error: refusal(r.error, viewOf(req)) } });
+  });
+
+  // --- Amounts -----------------------------------------------------------------------------------
+  router.get('/foodcards/periods/:periodId/entitlements', requireStaff(), async (req, res) => {
+    const v = viewOf(req);
+    const actor = actorOf(req);
+    // A principal always sees their own institution's list; another institution's code answers 404.
+    const code = text(req.query, 'institution').trim() || (actor.role === 'principal' ? (actor.institutionCode ?? '') : '');
+    const inst = code ? await findInstitutionFor(actor, code) : null;
+    const list = await listEntitlements(actor, String(req.params.periodId), parseInput(EntitlementListQuerySchema, { institution: inst?.code, limit: String(listLimit) }));
+    const title = inst ? v.t('foodcards.page.entitlements.titleOf', { period: list.period.name, institution: inst.name }) : v.t('foodcards.page.entitlements.title', { period: list.period.name });
+    send(res, v, title, entitlementListView(v, { list, institution: inst ? { code: inst.code, name: inst.name } : null, limit: listLimit }));
+  });
+
+  router.get('/foodcards/entitlements/:entitlementId', requireStaff(), async (req, res) => {
+    const v = viewOf(req);
+    // Scope first: the explanation answers 404 for another institution's pupil.
+    const e = await explainPupilEntitlement(actorOf(req), String(req.params.entitlementId));
+    const stored = await EntitlementModel.findById(e.id, { period: 1, pupil: 1 }).lean();
+    const [period, pupil] = await Promise.all([findPeriod(String(stored!.period)), PupilModel.findById(stored!.pupil, { firstName: 1, lastName: 1 }).lean()]);
+    const name = [pupil?.firstName, pupil?.lastName].filter(Boolean).join(' ');
+    const body = explanationView(v, e, { period: { id: String(period._id), name: period.name, from: period.from, to: period.to }, pupil: name });
+    send(res, v, v.t('foodcards.page.explain.title', { pupil: name || '—' }), body);
+  });
+
+  return router;
+}

@@ -37,6 +37,9 @@ import { resolvePersonalCodeKey } from './infra/secrets.ts';
 import type { ImportQueue } from './imports/jobs.ts';
 import { kindergartenApiRoutes } from './kindergartens/routes.ts';
 import { foodPeriodApiRoutes } from './foodcards/routes.ts';
+import { foodCardApiRoutes } from './foodcards/cardRoutes.ts';
+import { foodCardStatusLookup } from './foodcards/statusLookup.ts';
+import { foodCardCodeDomain } from './foodcards/referenceCode.ts';
 import { foodcardPages } from './foodcards/pages.ts';
 import { familyStatusApiRoutes } from './foodcards/statusRoutes.ts';
 import { kindergartenStatusLookup } from './kindergartens/statusLookup.ts';
@@ -96,6 +99,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(authPages(signinLimits));
   registerStatusLookup('device', deviceCodeDomain, deviceStatusLookup);
   registerStatusLookup('kindergarten', placementCodeDomain, kindergartenStatusLookup);
+  registerStatusLookup('foodcard', foodCardCodeDomain, foodCardStatusLookup);
   app.use(statusRoutes(statusLimits));
   const devices: DeviceSettings = {
     personalCodeKey: resolvePersonalCodeKey(config.personalCodeKey, config.dataDir),
@@ -116,6 +120,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(devicePages(devices));
   app.use(kindergartenApiRoutes({ personalCodeKey: devices.personalCodeKey }));
   app.use(foodPeriodApiRoutes());
+  app.use(foodCardApiRoutes());
   app.use(foodcardPages());
   app.use(familyStatusApiRoutes({ personalCodeKey: devices.personalCodeKey }));
   app.use(kindergartenPages({ personalCodeKey: devices.personalCodeKey }));

@@ -15,6 +15,7 @@ export function statusCard(item: StatusItem, t: TFunction, lang: Lang): Html {
   if (d.groupName) facts.push(html`<dt>${t('status.groupName')}</dt><dd data-detail="groupName">${d.groupName}</dd>`);
   if (d.placedFrom) facts.push(html`<dt>${t('status.placedFrom')}</dt><dd data-detail="placedFrom">${formatDay(d.placedFrom, lang)}</dd>`);
   if (d.waitingPosition) facts.push(html`<dt>${t('status.waitingPosition')}</dt><dd data-detail="waitingPosition">${d.waitingPosition}</dd>`);
+  if (d.collectedOn) facts.push(html`<dt>${t('status.collectedOn')}</dt><dd data-detail="collectedOn">${formatDay(d.collectedOn, lang)}</dd>`);
   return html`<section class="card status-item" data-kind="${item.kind}">
 <h2>${item.firstName} · ${t(`status.kinds.${item.kind}`)}${d.deviceType ? html` (${t(`devices.types.${d.deviceType}`)})` : ''}</h2>
 <p class="status-now" data-status="${item.status}"><strong>${t(`status.steps.${item.kind}.${item.status}`)}</strong></p>

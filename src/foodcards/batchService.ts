@@ -96,10 +96,14 @@ type BatchDoc = FoodCardBatch & { _id: Types.ObjectId; version?: number };
 export async function createBatch(actor: Actor, periodId: string, input: z.infer<typeof BatchInputSchema>, ip: string | null) {
   const period = await findPeriod(periodId);
   if (!period.calendar?.setAt) throw new Conflict('period_without_calendar');
+  // The latest batch is read before the plan: a batch made meanwhile then takes the same number
+  // and one of the two is refused, and a batch whose cards are still being written holds others back.
+  const last = (await FoodCardBatchModel.findOne({ period: period._id }).sort({ seq: -1 }).lean()) as unknown as BatchDoc | null;
+  const unwritten = await FoodCardBatchModel.exists({ period: period._id, status: 'confirmed', written: { $ne: true } });
+  if (unwritten) throw new Conflict('batch_in_progress');
   const plan = await planBatch(period._id);
   const pending = (await FoodCardBatchModel.findOne({ period: period._id, status: 'awaiting_confirmation' }).lean()) as unknown as BatchDoc | null;
   if (pending && pending.fingerprint === plan.fingerprint) return { created: false, reason: 'awaiting_confirmation', batch: await presentBatch(pending) };
-  const last = (await FoodCardBatchModel.findOne({ period: period._id }).sort({ seq: -1 }).lean()) as unknown as BatchDoc | null;
   if (!plan.lines.length) {
     if (pending) await guardedUpdate(FoodCardBatchModel, pending._id, ['awaiting_confirmation'], {}, { $set: { status: 'superseded' } });
     return { created: false, reason: 'nothing_changed', batch: last && last.status !== 'awaiting_confirmation' ? await presentBatch(last) : null, decreases: await presentChanges(plan.decreases) };
@@ -184,6 +188,7 @@ async function writeCards(batch: BatchDoc, lines: Line[]) {
       history: [{ status: 'issued', at: now, by: batch.confirmedBy ?? null }],
     })),
   );
+  await FoodCardBatchModel.updateOne({ _id: batch._id }, { $set: { written: true } });
 }
 
 export async function findBatch(id: string): Promise<BatchDoc> {

@@ -36,6 +36,8 @@ const FoodCardBatchSchema = new Schema(
     createdBy: { type: String, default: null },
     confirmedBy: { type: String, default: null },
     confirmedAt: { type: Date, default: null },
+    // Set once the batch's cards are all written; until then no other batch of the period is made.
+    written: { type: Boolean, default: false },
     version: { type: Number, default: 0 },
   },
   { timestamps: true },

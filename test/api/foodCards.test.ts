@@ -278,6 +278,23 @@ describe('food cards: batches, card numbers, loading and the hand-over', () => {
     expect(nothing.body).to.include({ created: false, reason: 'nothing_changed' });
   });
 
+  it('makes one batch and gives a number to one card only when asked twice at once', async () => {
+    await setUp();
+    const both = await Promise.all([as(coord).post(`/api/food-periods/${period}/batches`), as(coord).post(`/api/food-periods/${period}/batches`)]);
+    expect(both.map((r) => r.status).sort()).to.satisfy((s: number[]) => s.includes(201) && s.every((x) => [200, 201, 409].includes(x)));
+    expect(await FoodCardBatchModel.countDocuments({})).to.equal(1);
+    expect(await FoodCardModel.countDocuments({})).to.equal(3);
+    const batch = (await FoodCardBatchModel.findOne({}).lean())!._id.toString();
+    const all = await cards();
+    const [a, b] = [byName(all, 'Anna'), byName(all, 'Pēteris')];
+    const tries = await Promise.all([
+      as(coord).post(`/api/food-batches/${batch}/numbers`, { items: [{ card: a.id, number: '9001' }] }),
+      as(coord).post(`/api/food-batches/${batch}/numbers`, { items: [{ card: b.id, number: '9001' }] }),
+    ]);
+    expect(tries.map((r) => r.status).sort()).to.deep.equal([200, 409]);
+    expect(await FoodCardModel.countDocuments({ number: '9001' })).to.equal(1);
+  });
+
   it('makes a batch final at once when the changes stay under the guard', async () => {
     await setUp();
     await as(coord).post(`/api/food-periods/${period}/batches`).expect(201);

@@ -3,7 +3,7 @@ import { actorOf, requireRole, requireStaff } from '../auth/scope.ts';
 import { parseInput } from '../http/parse.ts';
 import { translator } from '../i18n/index.ts';
 import { BatchInputSchema, confirmBatch, createBatch, findBatch, listBatches, presentBatch } from './batchService.ts';
-import { CardHandoverSchema, CardListQuerySchema, CardNumbersSchema, LoadedSchema, assignNumbers, cardTotals, listCards, markLoaded, recordCardHandover, showCard } from './cardService.ts';
+import { CardHandoverSchema, CardListQuerySchema, CardNumbersSchema, LoadedSchema, assignNumbers, cardTotals, findCardFor, listCards, markLoaded, recordCardHandover, showCard } from './cardService.ts';
 import { supplierOrder } from './supplierOrder.ts';
 
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -16,6 +16,12 @@ const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sh
  */
 export function foodCardApiRoutes(): Router {
   const router = Router();
+  // The card is looked up within the caller's scope before the body is read, so another
+  // institution's card answers 404 whatever the body holds.
+  router.param('cardId', async (req, _res, next, id: string) => {
+    await findCardFor(actorOf(req), id);
+    next();
+  });
   router.get('/api/food-periods/:periodId/batches', requireRole('coordinator'), async (req, res) => {
     res.json({ items: await listBatches(String(req.params.periodId)) });
   });

@@ -12,6 +12,7 @@ import { placeVia, requestVia } from '../support/kindergartens.ts';
 import { rigaToday } from '../../src/shared/dates.ts';
 import { AttendanceModel, PlacementRequestModel } from '../../src/kindergartens/model.ts';
 import { EntitlementModel } from '../../src/foodcards/model.ts';
+import { FoodCardModel } from '../../src/foodcards/cardModel.ts';
 
 /**
  * The tenant-isolation harness. It walks the real route table and calls every staff route as a
@@ -69,13 +70,18 @@ const ownScopeRoutes = new Map<string, number[]>([
   // The harness body is not a family status: a validation error, before any institution is looked at.
   ['POST /api/family-statuses', [400]],
   ['GET /api/family-statuses/expiring', [200]],
+  ['GET /foodcards', [200]],
+  ['GET /foodcards/periods/:periodId/entitlements', [200]],
+  ['GET /api/food-periods/:periodId/card-totals', [200]],
+  ['GET /api/food-cards', [200]],
+  ['GET /api/food-cards/uncollected', [200]],
 ]);
 
 // Routes whose answer holds no institution's data as text even for those allowed (templates, workbooks).
-const noInstitutionData = new Set(['GET /api/imports/templates/:kind.xlsx', 'GET /api/imports/:importId/report.xlsx', 'GET /api/food-periods/:periodId']);
+const noInstitutionData = new Set(['GET /api/imports/templates/:kind.xlsx', 'GET /api/imports/:importId/report.xlsx', 'GET /api/food-periods/:periodId', 'GET /api/food-periods/:periodId/batches', 'GET /api/food-batches/:batchId/order.xlsx']);
 
 type Fixture = {
-  a: { code: string; name: string; principalEmail: string; principalId: string; groupName: string; importId: string; needId: string; serial: string; runId: string; stopId: string; requestId: string; periodId: string; entitlementId: string };
+  a: { code: string; name: string; principalEmail: string; principalId: string; groupName: string; importId: string; needId: string; serial: string; runId: string; stopId: string; requestId: string; periodId: string; entitlementId: string; batchId: string; cardId: string };
   bToken: string;
   aToken: string;
   coordToken: string;
@@ -83,7 +89,7 @@ type Fixture = {
 
 function paramsFor(f: Fixture): Record<string, string> {
   const a = f.a;
-  return { code: a.code, id: a.principalId, importId: a.importId, kind: 'device-needs', needId: a.needId, serial: a.serial, runId: a.runId, stopId: a.stopId, requestId: a.requestId, day: rigaToday(), periodId: a.periodId, entitlementId: a.entitlementId };
+  return { code: a.code, id: a.principalId, importId: a.importId, kind: 'device-needs', needId: a.needId, serial: a.serial, runId: a.runId, stopId: a.stopId, requestId: a.requestId, day: rigaToday(), periodId: a.periodId, entitlementId: a.entitlementId, batchId: a.batchId, cardId: a.cardId };
 }
 
 function fill(path: string, params: Record<string, string>): string {
@@ -132,6 +138,9 @@ describe('tenant isolation: every staff route as a principal of another institut
     await request(stack().app).put(`/api/food-periods/${period.body.id}/calendar`).set('Authorization', `Bearer ${coordToken}`).send({}).expect(200);
     await request(stack().app).post(`/api/food-periods/${period.body.id}/compute`).set('Authorization', `Bearer ${coordToken}`).expect(200);
     const entitlement = await EntitlementModel.findOne({}).lean();
+    // The first card batch of the period (final at once) holds A's card.
+    const batch = await request(stack().app).post(`/api/food-periods/${period.body.id}/batches`).set('Authorization', `Bearer ${coordToken}`).send({}).expect(201);
+    const card = await FoodCardModel.findOne({}).lean();
     f = {
       a: {
         code: a.code,
@@ -147,6 +156,8 @@ describe('tenant isolation: every staff route as a principal of another institut
         requestId: placement.id,
         periodId: period.body.id,
         entitlementId: String(entitlement!._id),
+        batchId: batch.body.batch.id,
+        cardId: String(card!._id),
       },
       aToken,
       bToken: await makeToken(pb.email),

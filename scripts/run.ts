@@ -6,6 +6,7 @@ import { connectDatabase, disconnectDatabase, syncIndexes } from '../src/db.ts';
 import { isEmptyDatabase, seedDemo, demoAccounts } from '../src/demo/seed.ts';
 import { demoReferenceCode } from '../src/demo/devices.ts';
 import { demoKindergartenCode } from '../src/demo/kindergartens.ts';
+import { demoFoodCardCode } from '../src/demo/foodcards.ts';
 import { translator } from '../src/i18n/index.ts';
 import { resolvePersonalCodeKey } from '../src/infra/secrets.ts';
 import { workerArgs } from '../jobs/nodeFlags.ts';
@@ -76,5 +77,6 @@ const lines = ['', t('start.ready', { url }), ...(seeded ? [t('start.seeded')] :
 for (const a of demoAccounts) lines.push(t('start.account', { role: a.role, email: a.email, password: a.password }));
 lines.push(t('start.statusDemo', { url, code: demoReferenceCode }));
 lines.push(t('start.statusDemoKindergarten', { code: demoKindergartenCode }));
+lines.push(t('start.statusDemoFoodCard', { code: demoFoodCardCode }));
 lines.push(t('start.stop'), '');
 console.log(lines.join('\n'));

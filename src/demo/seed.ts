@@ -6,6 +6,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { DeviceSettings } from '../devices/settings.ts';
 import { seedDemoDevices } from './devices.ts';
 import { seedDemoKindergartens } from './kindergartens.ts';
+import { seedDemoFoodCards } from './foodcards.ts';
 
 // The device services act for a signed-in person; the demo data is entered as the office would.
 const demoSeedActor: Actor = { kind: 'user', id: 'demo-seed', email: 'demo-seed', name: 'Demo', role: 'coordinator', institutionId: null, institutionCode: null, language: 'lv', via: 'token' };
@@ -51,6 +52,7 @@ export async function seedDemo(actor: AnyActor, devices?: DeviceSettings): Promi
   if (devices) {
     await seedDemoDevices(demoSeedActor, devices, 'LIE-5VSK');
     await seedDemoKindergartens(demoSeedActor, devices.personalCodeKey);
+    await seedDemoFoodCards(demoSeedActor, devices.personalCodeKey, 'LIE-5VSK');
   }
   return { institutions: schools.length + kindergartens.length, groups, users };
 }

@@ -4,6 +4,7 @@ import { resetData, stack } from '../support/stack.ts';
 import { demoAccounts, seedDemo } from '../../src/demo/seed.ts';
 import { demoReferenceCode } from '../../src/demo/devices.ts';
 import { demoKindergartenCode } from '../../src/demo/kindergartens.ts';
+import { demoFoodCardCode } from '../../src/demo/foodcards.ts';
 import { rigaToday } from '../../src/shared/dates.ts';
 import { testPersonalCodeKey } from '../support/jobs.ts';
 
@@ -42,5 +43,20 @@ describe('demo data', () => {
     expect(statuses).to.deep.equal(['placed', 'placed', 'placed', 'received', 'waiting']);
     const status = await request(stack().app).post('/api/status').send({ referenceCode: demoKindergartenCode }).expect(200);
     expect(status.body.items[0]).to.include({ kind: 'kindergarten', firstName: 'Emīlija', status: 'placed' });
+  });
+
+  it('has a food-card period with amounts, a batch of loaded cards, and a working food-card code', async () => {
+    const coordinator = demoAccounts.find((a) => a.role === 'coordinator')!;
+    const office = request.agent(stack().app);
+    await office.post('/api/session').send({ email: coordinator.email, password: coordinator.password }).expect(200);
+    const periods = (await office.get('/api/food-periods').expect(200)).body.items as Array<{ id: string; schoolDays: number }>;
+    expect(periods).to.have.length(1);
+    expect(periods[0]!.schoolDays).to.equal(51);
+    const totals = (await office.get(`/api/food-periods/${periods[0]!.id}/totals`).expect(200)).body;
+    expect(totals.items.map((i: { institution: string; pupils: number }) => [i.institution, i.pupils])).to.deep.equal([['LIE-5VSK', 4]]);
+    const cards = (await office.get(`/api/food-cards?period=${periods[0]!.id}`).expect(200)).body.items as Array<{ status: string }>;
+    expect(cards.map((c) => c.status)).to.deep.equal(['loaded', 'loaded', 'loaded', 'loaded']);
+    const status = await request(stack().app).post('/api/status').send({ referenceCode: demoFoodCardCode }).expect(200);
+    expect(status.body.items[0]).to.include({ kind: 'foodcard', status: 'loaded' });
   });
 });

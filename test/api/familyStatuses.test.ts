@@ -6,6 +6,8 @@ import { validPersonalCode } from '../support/devices.ts';
 import { AuditEventModel } from '../../src/audit/model.ts';
 import { FamilyStatusModel } from '../../src/foodcards/model.ts';
 import { addDays, rigaToday } from '../../src/shared/dates.ts';
+import { actorForSession } from '../../src/auth/service.ts';
+import { expiringStatuses } from '../../src/foodcards/familyStatusService.ts';
 
 const as = (token: string) => ({
   get: (url: string) => request(stack().app).get(url).set('Authorization', `Bearer ${token}`),
@@ -66,5 +68,16 @@ describe('food cards: family statuses by hand and those about to expire', () => 
     expect(JSON.stringify(soon.body)).not.to.match(/\d{6}-\d{5}/);
     expect((await as(otherPrincipal).get('/api/family-statuses/expiring?days=60').expect(200)).body.items).to.deep.equal([]);
     await as(otherPrincipal).get(`/api/family-statuses/expiring?institution=${school}`).expect(404);
+  });
+
+  it('counts a status as valid through its last Riga day: listed on that day, gone the next', async () => {
+    const user = await makeUser('principal', school);
+    const actor = (await actorForSession(String(user.user._id)))!;
+    await as(principal).post('/api/family-statuses', { personalCode: validPersonalCode(), firstName: 'Anna', lastName: 'Ozola', status: 'poor', validFrom: '2026-01-01', validTo: '2026-03-30' }).expect(201);
+    // 00:30 on 30 March in Riga (summer time since the night before) is still 29 March in UTC.
+    const lastDay = rigaToday(new Date('2026-03-29T21:30:00Z'));
+    expect(lastDay).to.equal('2026-03-30');
+    expect((await expiringStatuses(actor, { days: 0 }, lastDay)).map((r) => r.validTo)).to.deep.equal(['2026-03-30']);
+    expect(await expiringStatuses(actor, { days: 30 }, addDays(lastDay, 1))).to.deep.equal([]);
   });
 });

@@ -4,13 +4,16 @@ import type { AppError } from '../errors.ts';
 import { parseInput } from '../http/parse.ts';
 import { PupilModel } from '../pupils/model.ts';
 import { attempt, formError, type FormError } from '../devices/views/common.ts';
-import { text, values } from '../kindergartens/formValues.ts';
+import { given, text, values } from '../kindergartens/formValues.ts';
 import { ip, renameFields, send, viewOf } from '../kindergartens/pageSupport.ts';
 import { formatDay } from '../web/format.ts';
+import { rigaToday } from '../shared/dates.ts';
+import { CardHandoverSchema, findCardFor, listCards, presentCards, recordCardHandover } from './cardService.ts';
 import { computeEntitlements, type ComputeSummary } from './computeService.ts';
 import { EntitlementListQuerySchema, explainPupilEntitlement, listEntitlements, periodTotals } from './entitlementService.ts';
 import { EntitlementModel } from './model.ts';
 import { CalendarInputSchema, PeriodInputSchema, createPeriod, findPeriod, listPeriods, presentPeriod, setCalendar } from './periodService.ts';
+import { cardsView, handoverFields, type HandoverState } from './views/cardViews.ts';
 import { entitlementListView, explanationView } from './views/entitlementViews.ts';
 import { bandField, bandLines, calendarFields, daysTyped, periodFields, periodListView, periodView, type FormState } from './views/periodViews.ts';
 
@@ -122,6 +125,54 @@ export function foodcardPages(): Router {
     const name = [pupil?.firstName, pupil?.lastName].filter(Boolean).join(' ');
     const body = explanationView(v, e, { period: { id: String(period._id), name: period.name, from: period.from, to: period.to }, pupil: name });
     send(res, v, v.t('foodcards.page.explain.title', { pupil: name || '—' }), body);
+  });
+
+  // --- Cards at school ---------------------------------------------------------------------------
+  // A principal sees and hands over their own institution's cards (the services scope by actor);
+  // the office sees every institution's, or one's with `?institution=`.
+  async function renderCards(req: Request, res: Response, extra: { periodId?: string; status?: number; form?: HandoverState; pageError?: FormError } = {}) {
+    const v = viewOf(req);
+    const actor = actorOf(req);
+    const periods = (await listPeriods()).map((p) => ({ id: String(p._id), name: p.name }));
+    const wanted = extra.periodId ?? text(req.query, 'period').trim();
+    const period = wanted ? presentPeriod(await findPeriod(wanted)) : periods[0] ? { id: periods[0].id, name: periods[0].name } : null;
+    const code = actor.role === 'principal' ? '' : text(req.query, 'institution').trim();
+    const inst = code ? await findInstitutionFor(actor, code) : null;
+    let loaded: Awaited<ReturnType<typeof presentCards>> = [];
+    let collected: typeof loaded = [];
+    let notLoaded = 0;
+    if (period) {
+      const query = { period: period.id, institution: inst?.code, limit: listLimit };
+      const [open, done] = await Promise.all([listCards(actor, query, true), listCards(actor, { ...query, status: 'collected' })]);
+      loaded = open.items.filter((c) => c.status === 'loaded');
+      notLoaded = open.items.length - loaded.length;
+      collected = done.items;
+    }
+    const doneCard = text(req.query, 'done') === 'handover' && !extra.form && !extra.pageError ? collected.find((c) => c.id === text(req.query, 'card')) : undefined;
+    const notice = doneCard ? v.t('foodcards.page.cards.done', { number: doneCard.number ?? '—', pupil: `${doneCard.firstName} ${doneCard.lastName}`.trim() }) : null;
+    // A refusal for a card no longer waiting (already collected, not loaded) is shown above the lists.
+    const formShown = extra.form && loaded.some((c) => c.id === extra.form!.card);
+    const pageError = extra.pageError ?? (extra.form && !formShown ? extra.form.error : null);
+    const title = inst ? v.t('foodcards.page.cards.titleOf', { institution: inst.name }) : v.t('foodcards.page.cards.title');
+    const body = cardsView(v, { periods, period: period ? { id: period.id, name: period.name } : null, institution: inst?.code ?? null, showInstitution: actor.role !== 'principal' && !inst, loaded, notLoaded, collected, today: rigaToday(), notice, form: formShown ? extra.form : null, pageError });
+    send(res, v, title, body, extra.status ?? 200);
+  }
+
+  router.get('/foodcards/cards', requireStaff(), (req, res) => renderCards(req, res));
+
+  router.post('/foodcards/cards/:cardId/handover', requireStaff(), async (req, res) => {
+    const actor = actorOf(req);
+    const id = String(req.params.cardId);
+    // Scope first: another institution's card answers 404 whatever the form holds.
+    const card = await findCardFor(actor, id);
+    const periodId = String(card.period);
+    const typed = values(req.body, handoverFields);
+    // A blank name is the service's own refusal (card_collector_required); a blank date is today.
+    const input = { collectedBy: typed.collectedBy, ...given({ relation: typed.relation, date: typed.date }) };
+    const r = await attempt(() => recordCardHandover(actor, id, parseInput(CardHandoverSchema, input), ip(req)));
+    if (r.ok) return res.redirect(303, `/foodcards/cards?period=${encodeURIComponent(periodId)}&done=handover&card=${encodeURIComponent(id)}`);
+    const error = renameFields(formError(r.error, viewOf(req).t), (field) => handoverFields.find((f) => field === f) ?? null);
+    await renderCards(req, res, { periodId, status: r.error.status, form: { card: id, values: typed, error } });
   });
 
   return router;

@@ -7,6 +7,7 @@ import { importFile, makeWorkbook } from '../support/imports.ts';
 import { catalogueText } from '../support/browser.ts';
 import { EntitlementModel, FoodPeriodModel } from '../../src/foodcards/model.ts';
 import { escapeHtml } from '../../src/web/html.ts';
+import { formatDay } from '../../src/web/format.ts';
 
 const app = () => stack().app;
 const lv = (key: string, vars: Record<string, string> = {}) => escapeHtml(catalogueText('lv', key, vars));
@@ -188,5 +189,78 @@ describe('food-card pages', () => {
     const explain = await agent.get(`/foodcards/entitlements/${String(peteris!._id)}`).expect(404);
     expect(explain.text).not.to.include('Pēteris');
     expect(await FoodPeriodModel.countDocuments({})).to.equal(1);
+  });
+});
+
+type ApiCard = { id: string; firstName: string; status: string; number: string | null };
+
+/** A batch of the computed period through the API: numbers for Anna and Pēteris, their cards loaded; Jānis's card stays issued. */
+async function loadedCards(coordToken: string, period: string) {
+  await as(coordToken).post(`/api/food-periods/${period}/batches`).expect(201);
+  const items = (await as(coordToken).get(`/api/food-cards?period=${period}`).expect(200)).body.items as ApiCard[];
+  const card = (name: string) => items.find((i) => i.firstName === name)!;
+  const batch = (await as(coordToken).get(`/api/food-periods/${period}/batches`).expect(200)).body.items[0].id as string;
+  await as(coordToken).post(`/api/food-batches/${batch}/numbers`, { items: [{ card: card('Anna').id, number: 'LK-0001' }, { card: card('Pēteris').id, number: 'LK-0002' }] }).expect(200);
+  await as(coordToken).post(`/api/food-batches/${batch}/loaded`, { cards: [card('Anna').id, card('Pēteris').id], readyFrom: '2020-03-20' }).expect(200);
+  return { anna: card('Anna').id, janis: card('Jānis').id, peteris: card('Pēteris').id };
+}
+
+describe('food-card pages: the cards at school', () => {
+  beforeEach(resetData);
+
+  it('a principal sees their own institution\'s cards only, in every language, and another institution\'s card is a 404', async () => {
+    const w = await world();
+    const period = await computedPeriod(w.coordToken);
+    const c = await loadedCards(w.coordToken, period);
+    const { agent, csrf } = await signedInAgent(app(), w.alphaHead.email);
+    for (const lang of ['lv', 'ru', 'en']) {
+      await agent.get(`/lang/${lang}?next=/foodcards/cards`).expect(303);
+      const res = await agent.get('/foodcards/cards').expect(200);
+      expectTranslated(res.text, `${lang} /foodcards/cards`);
+    }
+    await agent.get('/lang/lv?next=/foodcards/cards').expect(303);
+    const page = await agent.get(`/foodcards/cards?period=${period}`).expect(200);
+    expect(page.text).to.include('Anna Ozola').and.to.include('LK-0001').and.to.include('3.a').and.not.to.include('Pēteris').and.not.to.include('LK-0002');
+    expect(page.text).to.include(`action="/foodcards/cards/${c.anna}/handover"`).and.not.to.include(`action="/foodcards/cards/${c.janis}/handover"`);
+    expect(page.text).to.include(lv('foodcards.page.cards.notLoaded', { n: '1' })).and.to.include('href="/foodcards/cards"');
+    const periods = await agent.get('/foodcards').expect(200);
+    expect(periods.text).to.include('href="/foodcards/cards"');
+
+    const other = await agent.post(`/foodcards/cards/${c.peteris}/handover`).type('form').send({ _csrf: csrf, collectedBy: 'Ieva Egle', relation: 'mother' }).expect(404);
+    expect(other.text).not.to.include('Pēteris');
+    expect((await as(w.coordToken).get(`/api/food-cards/${c.peteris}`).expect(200)).body.status).to.equal('loaded');
+    // The coordinator sees both institutions' cards.
+    const office = await signedInAgent(app(), w.coord.email);
+    const all = await office.agent.get(`/foodcards/cards?period=${period}`).expect(200);
+    expect(all.text).to.include('Anna Ozola').and.to.include('Pēteris Priede');
+  });
+
+  it('the hand-over form records who collected a loaded card; refusals come back in the reader\'s language with what was typed', async () => {
+    const w = await world();
+    const period = await computedPeriod(w.coordToken);
+    const c = await loadedCards(w.coordToken, period);
+    const { agent, csrf } = await signedInAgent(app(), w.alphaHead.email);
+    await agent.get('/lang/en?next=/foodcards/cards').expect(303);
+
+    const blank = await agent.post(`/foodcards/cards/${c.anna}/handover`).type('form').send({ _csrf: csrf, collectedBy: '  ', relation: 'father', date: '2020-03-23' }).expect(400);
+    expect(blank.text).to.include(en('errors.card_collector_required')).and.to.match(new RegExp(`id="collectedBy-${c.anna}"[^>]*aria-invalid="true"`));
+    expect(blank.text).to.include('<option value="father" selected>').and.to.include('value="2020-03-23"');
+    const notLoaded = await agent.post(`/foodcards/cards/${c.janis}/handover`).type('form').send({ _csrf: csrf, collectedBy: 'Pēteris Kalns', relation: 'father' }).expect(409);
+    expect(notLoaded.text).to.include(en('errors.card_not_loaded'));
+    expectTranslated(notLoaded.text, 'refused hand-over');
+
+    const done = await agent.post(`/foodcards/cards/${c.anna}/handover`).type('form').send({ _csrf: csrf, collectedBy: 'Inese Ozola', relation: 'mother', date: '2020-03-23' }).expect(303);
+    expect(locationOf(done)).to.equal(`/foodcards/cards?period=${period}&done=handover&card=${c.anna}`);
+    const page = await agent.get(locationOf(done)).expect(200);
+    expect(page.text).to.include(en('foodcards.page.cards.done', { number: 'LK-0001', pupil: 'Anna Ozola' }));
+    expect(page.text).to.include(en('foodcards.page.cards.collectedOn', { date: formatDay('2020-03-23', 'en'), name: 'Inese Ozola', relation: catalogueText('en', 'foodcards.page.cards.relations.mother') }));
+    expect(page.text).not.to.include(`action="/foodcards/cards/${c.anna}/handover"`);
+    const card = (await as(w.coordToken).get(`/api/food-cards/${c.anna}`).expect(200)).body;
+    expect(card.status).to.equal('collected');
+    expect(card.handover).to.deep.equal({ collectedBy: 'Inese Ozola', relation: 'mother', date: '2020-03-23' });
+
+    const again = await agent.post(`/foodcards/cards/${c.anna}/handover`).type('form').send({ _csrf: csrf, collectedBy: 'Jānis Ozols', relation: 'father' }).expect(409);
+    expect(again.text).to.include(en('errors.card_already_collected'));
+    expect((await as(w.coordToken).get(`/api/food-cards/${c.anna}`).expect(200)).body.handover.collectedBy).to.equal('Inese Ozola');
   });
 });

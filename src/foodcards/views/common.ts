@@ -22,7 +22,10 @@ export const statusLabel = (t: TFunction, status: string) => t(`foodcards.page.f
 /** The small navigation of the food-card pages: back to the periods, and to the period for a coordinator. */
 export function subnav({ ctx, t }: View, period?: { id: string; name: string } | null): Html {
   const path = ctx.path.split('?')[0] ?? '';
-  const items = [{ href: '/foodcards', label: t('foodcards.page.nav.periods') }];
+  const items = [
+    { href: '/foodcards', label: t('foodcards.page.nav.periods') },
+    { href: '/foodcards/cards', label: t('foodcards.page.nav.cards') },
+  ];
   if (period && ctx.actor?.role === 'coordinator') items.push({ href: `/foodcards/periods/${period.id}`, label: period.name });
   return html`<nav class="subnav" aria-label="${t('foodcards.page.nav.label')}"><ul>${items.map(
     (i) => html`<li><a href="${i.href}"${i.href === path ? html` aria-current="page"` : ''}>${i.label}</a></li>`,

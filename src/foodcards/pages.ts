@@ -13,6 +13,11 @@ import { computeEntitlements, type ComputeSummary } from './computeService.ts';
 import { EntitlementListQuerySchema, explainPupilEntitlement, listEntitlements, periodTotals } from './entitlementService.ts';
 import { EntitlementModel } from './model.ts';
 import { CalendarInputSchema, PeriodInputSchema, createPeriod, findPeriod, listPeriods, presentPeriod, setCalendar } from './periodService.ts';
+import { assignNumbers, CardNumbersSchema, LoadedSchema, markLoaded } from './cardService.ts';
+import { BatchInputSchema, confirmBatch, createBatch, findBatch, listBatches } from './batchService.ts';
+import { FoodCardModel } from './cardModel.ts';
+import { batchesSection, type BatchState } from './views/batchViews.ts';
+import { html } from '../web/html.ts';
 import { cardsView, handoverFields, type HandoverState } from './views/cardViews.ts';
 import { entitlementListView, explanationView } from './views/entitlementViews.ts';
 import { bandField, bandLines, calendarFields, daysTyped, periodFields, periodListView, periodView, type FormState } from './views/periodViews.ts';
@@ -74,14 +79,17 @@ export function foodcardPages(): Router {
   });
 
   // --- One period --------------------------------------------------------------------------------
-  async function renderPeriod(req: Request, res: Response, extra: { status?: number; calendar?: FormState; compute?: { error?: FormError; summary?: ComputeSummary } } = {}) {
+  async function renderPeriod(req: Request, res: Response, extra: { status?: number; calendar?: FormState; compute?: { error?: FormError; summary?: ComputeSummary }; batches?: BatchState; periodId?: string } = {}) {
     const v = viewOf(req);
-    const p = presentPeriod(await findPeriod(String(req.params.periodId)));
+    const p = presentPeriod(await findPeriod(extra.periodId ?? String(req.params.periodId)));
     const totals = await periodTotals(actorOf(req), p.id);
     const calendar = extra.calendar ?? { values: { holidays: daysTyped(p.calendar.holidays), daysOff: daysTyped(p.calendar.daysOff), extraSchoolDays: daysTyped(p.calendar.extraSchoolDays) } };
     const done = text(req.query, 'done');
     const notice = !extra.calendar && !extra.compute && (done === 'created' || done === 'calendar') ? v.t(`foodcards.page.period.done.${done}`) : null;
-    send(res, v, p.name, periodView(v, p, { totals, calendar, compute: extra.compute ?? {}, notice }), extra.status ?? 200);
+    const batchDone = text(req.query, 'done');
+    const batchState = extra.batches ?? { notice: ['confirmed', 'numbers', 'loaded'].includes(batchDone) ? v.t(`foodcards.page.batches.done.${batchDone}`) : null };
+    const body = html`${periodView(v, p, { totals, calendar, compute: extra.compute ?? {}, notice })}${batchesSection(v, p.id, await listBatches(p.id), batchState)}`;
+    send(res, v, p.name, body, extra.status ?? 200);
   }
 
   router.get('/foodcards/periods/:periodId', coordinator, (req, res) => renderPeriod(req, res));
@@ -126,6 +134,39 @@ export function foodcardPages(): Router {
     const body = explanationView(v, e, { period: { id: String(period._id), name: period.name, from: period.from, to: period.to }, pupil: name });
     send(res, v, v.t('foodcards.page.explain.title', { pupil: name || '—' }), body);
   });
+
+  // --- Card batches (the coordinator's, on the period page) ---------------------------------------
+  router.post('/foodcards/periods/:periodId/batches', coordinator, async (req, res) => {
+    const r = await attempt(() => createBatch(actorOf(req), String(req.params.periodId), parseInput(BatchInputSchema, {}), ip(req)));
+    if (!r.ok && r.error.status === 404) throw r.error;
+    await renderPeriod(req, res, r.ok ? { batches: { result: r.value } } : { status: r.error.status, batches: { error: formError(r.error, viewOf(req).t) } });
+  });
+
+  /** A batch's own POST: done → back to its period with a notice; refused → the period page with the refusal at the batch. */
+  async function batchStep(req: Request, res: Response, step: string, run: (batchId: string) => Promise<unknown>, numbers?: string) {
+    const batch = await findBatch(String(req.params.batchId));
+    const periodId = String(batch.period);
+    const r = await attempt(() => run(String(batch._id)));
+    if (r.ok) return res.redirect(303, `/foodcards/periods/${encodeURIComponent(periodId)}?done=${step}#batches`);
+    await renderPeriod(req, res, { periodId, status: r.error.status, batches: { batch: String(batch._id), error: formError(r.error, viewOf(req).t), numbers } });
+  }
+
+  router.post('/foodcards/batches/:batchId/confirm', coordinator, (req, res) => batchStep(req, res, 'confirmed', (id) => confirmBatch(actorOf(req), id, ip(req))));
+
+  // One card per line: the card's (or the pupil's) id and the number, separated by spaces, a comma or a semicolon.
+  router.post('/foodcards/batches/:batchId/numbers', coordinator, async (req, res) => {
+    const typed = text(req.body, 'numbers');
+    await batchStep(req, res, 'numbers', async (id) => {
+      const cardIds = new Set((await FoodCardModel.find({ batch: id, kind: 'card' }, { _id: 1 }).lean()).map((c) => String(c._id)));
+      const items = typed.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).map((line) => {
+        const [who = '', number = ''] = line.split(/[\s,;]+/);
+        return cardIds.has(who) ? { card: who, number } : { pupil: who, number };
+      });
+      return assignNumbers(actorOf(req), id, parseInput(CardNumbersSchema, { items }), ip(req));
+    }, typed);
+  });
+
+  router.post('/foodcards/batches/:batchId/loaded', coordinator, (req, res) => batchStep(req, res, 'loaded', (id) => markLoaded(actorOf(req), id, parseInput(LoadedSchema, {}), ip(req))));
 
   // --- Cards at school ---------------------------------------------------------------------------
   // A principal sees and hands over their own institution's cards (the services scope by actor);

@@ -264,3 +264,47 @@ describe('food-card pages: the cards at school', () => {
     expect((await as(w.coordToken).get(`/api/food-cards/${c.anna}`).expect(200)).body.handover.collectedBy).to.equal('Inese Ozola');
   });
 });
+
+describe('food-card pages: the coordinator\'s card batches', () => {
+  beforeEach(resetData);
+
+  it('makes a batch from the period page, takes card numbers one per line, marks the cards loaded, and refuses a bad line with what was typed', async () => {
+    const w = await world();
+    const period = await computedPeriod(w.coordToken);
+    const { agent, csrf } = await signedInAgent(app(), w.coord.email);
+    await agent.get('/lang/en?next=/foodcards').expect(303);
+    const empty = await agent.get(`/foodcards/periods/${period}`).expect(200);
+    expect(empty.text).to.include(`action="/foodcards/periods/${period}/batches"`).and.to.include(en('foodcards.page.batches.none'));
+
+    const made = await agent.post(`/foodcards/periods/${period}/batches`).type('form').send({ _csrf: csrf }).expect(200);
+    expect(made.text).to.include(en('foodcards.page.batches.outcome.created'));
+    const batch = (await as(w.coordToken).get(`/api/food-periods/${period}/batches`).expect(200)).body.items[0].id as string;
+    expect(made.text).to.include(`href="/api/food-batches/${batch}/order.xlsx"`).and.to.include(`action="/foodcards/batches/${batch}/numbers"`);
+    expectTranslated(made.text, 'period page with a batch');
+    const again = await agent.post(`/foodcards/periods/${period}/batches`).type('form').send({ _csrf: csrf }).expect(200);
+    expect(again.text).to.include(en('foodcards.page.batches.outcome.nothingChanged'));
+
+    const items = (await as(w.coordToken).get(`/api/food-cards?period=${period}`).expect(200)).body.items as ApiCard[];
+    const anna = items.find((i) => i.firstName === 'Anna')!;
+    const others = items.filter((i) => i.firstName !== 'Anna');
+    const early = await agent.post(`/foodcards/batches/${batch}/loaded`).type('form').send({ _csrf: csrf }).expect(409);
+    expect(early.text).to.include(en('errors.card_without_number'));
+    const bad = await agent.post(`/foodcards/batches/${batch}/numbers`).type('form').send({ _csrf: csrf, numbers: `${anna.id} X!` }).expect(400);
+    expect(bad.text).to.include(en('errors.invalid_card_number')).and.to.include(`${anna.id} X!</textarea>`);
+    // By card id, and by pupil id for the others.
+    const pupils = await Promise.all(others.map(async (o) => (await as(w.coordToken).get(`/api/food-cards/${o.id}`).expect(200)).body.pupil as string));
+    const typed = [`${anna.id} lk-1001`, ...pupils.map((p, i) => `${p} LK-200${i}`)].join('\r\n');
+    const saved = await agent.post(`/foodcards/batches/${batch}/numbers`).type('form').send({ _csrf: csrf, numbers: typed }).expect(303);
+    expect(locationOf(saved)).to.equal(`/foodcards/periods/${period}?done=numbers#batches`);
+    expect((await as(w.coordToken).get(`/api/food-cards/${anna.id}`).expect(200)).body.number).to.equal('LK-1001');
+    const loaded = await agent.post(`/foodcards/batches/${batch}/loaded`).type('form').send({ _csrf: csrf }).expect(303);
+    const page = await agent.get(locationOf(loaded).replace('#batches', '')).expect(200);
+    expect(page.text).to.include(en('foodcards.page.batches.done.loaded'));
+    const after = (await as(w.coordToken).get(`/api/food-cards?period=${period}`).expect(200)).body.items as ApiCard[];
+    expect(after.map((c) => c.status)).to.deep.equal(['loaded', 'loaded', 'loaded']);
+
+    const head = await signedInAgent(app(), w.alphaHead.email);
+    await head.agent.post(`/foodcards/periods/${period}/batches`).type('form').send({ _csrf: head.csrf }).expect(403);
+    await head.agent.post(`/foodcards/batches/${batch}/loaded`).type('form').send({ _csrf: head.csrf }).expect(403);
+  });
+});

@@ -75,6 +75,7 @@ const ownScopeRoutes = new Map<string, number[]>([
   ['GET /api/food-periods/:periodId/card-totals', [200]],
   ['GET /api/food-cards', [200]],
   ['GET /api/food-cards/uncollected', [200]],
+  ['GET /foodcards/cards', [200]],
 ]);
 
 // Routes whose answer holds no institution's data as text even for those allowed (templates, workbooks).

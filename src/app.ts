@@ -42,6 +42,7 @@ import { foodCardStatusLookup } from './foodcards/statusLookup.ts';
 import { foodCardCodeDomain } from './foodcards/referenceCode.ts';
 import { foodcardPages } from './foodcards/pages.ts';
 import { familyStatusApiRoutes } from './foodcards/statusRoutes.ts';
+import { familyStatusPages } from './foodcards/statusPages.ts';
 import { kindergartenStatusLookup } from './kindergartens/statusLookup.ts';
 import { placementCodeDomain } from './kindergartens/referenceCode.ts';
 import { deviceCodeDomain } from './devices/referenceCode.ts';
@@ -123,6 +124,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(foodCardApiRoutes());
   app.use(foodcardPages());
   app.use(familyStatusApiRoutes({ personalCodeKey: devices.personalCodeKey }));
+  app.use(familyStatusPages({ personalCodeKey: devices.personalCodeKey }));
   app.use(kindergartenPages({ personalCodeKey: devices.personalCodeKey }));
 
   app.use(notFoundHandler);

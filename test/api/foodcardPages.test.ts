@@ -5,7 +5,8 @@ import { makeInstitution, makeToken, makeUser, signedInAgent } from '../support/
 import { validPersonalCode } from '../support/devices.ts';
 import { importFile, makeWorkbook } from '../support/imports.ts';
 import { catalogueText } from '../support/browser.ts';
-import { EntitlementModel, FoodPeriodModel } from '../../src/foodcards/model.ts';
+import { EntitlementModel, FamilyStatusModel, FoodPeriodModel } from '../../src/foodcards/model.ts';
+import { addDays, rigaToday } from '../../src/shared/dates.ts';
 import { escapeHtml } from '../../src/web/html.ts';
 import { formatDay } from '../../src/web/format.ts';
 
@@ -306,5 +307,48 @@ describe('food-card pages: the coordinator\'s card batches', () => {
     const head = await signedInAgent(app(), w.alphaHead.email);
     await head.agent.post(`/foodcards/periods/${period}/batches`).type('form').send({ _csrf: head.csrf }).expect(403);
     await head.agent.post(`/foodcards/batches/${batch}/loaded`).type('form').send({ _csrf: head.csrf }).expect(403);
+  });
+});
+
+describe('the family statuses page', () => {
+  beforeEach(resetData);
+
+  it('records a status by hand, refuses a reversed validity saving nothing, and lists those about to expire in the reader’s scope', async () => {
+    const school = await makeInstitution({ name: 'Statusu skola' });
+    const other = await makeInstitution({ name: 'Cita skola' });
+    const head = await makeUser('principal', school.code);
+    const { agent, csrf } = await signedInAgent(stack().app, head.email);
+    const page = await agent.get('/foodcards/statuses').expect(200);
+    expect(page.text).to.include('id="st-personalCode"');
+    expect(page.text, 'a principal names no school').not.to.include('id="st-institution"');
+
+    const soon = addDays(rigaToday(), 3);
+    const bad = await agent
+      .post('/foodcards/statuses')
+      .type('form')
+      .send({ _csrf: csrf, personalCode: validPersonalCode(), firstName: 'Anna', lastName: 'Ozola', class: '3.a', status: 'poor', validFrom: '2026-12-31', validTo: '2026-01-01' })
+      .expect(400);
+    expect(bad.text).to.include('role="alert"');
+    expect(bad.text).to.include('aria-invalid="true"');
+    expect(bad.text, 'the typed name is kept').to.include('value="Ozola"');
+    expect(await FamilyStatusModel.countDocuments({})).to.equal(0);
+
+    const ok = await agent
+      .post('/foodcards/statuses')
+      .type('form')
+      .send({ _csrf: csrf, personalCode: validPersonalCode(), firstName: 'Anna', lastName: 'Ozola', class: '3.a', status: 'low_income', validFrom: '2026-01-01', validTo: soon })
+      .expect(303);
+    expect(ok.headers.location).to.equal('/foodcards/statuses?done=saved');
+    const listed = await agent.get('/foodcards/statuses').expect(200);
+    expect(listed.text).to.include('Ozola');
+    expect(listed.text).to.match(/\d{6}-\d\*{4}/);
+
+    const otherHead = await makeUser('principal', other.code);
+    const otherAgent = await signedInAgent(stack().app, otherHead.email);
+    const theirs = await otherAgent.agent.get('/foodcards/statuses?days=60').expect(200);
+    expect(theirs.text).not.to.include('Ozola');
+    const stored = await FamilyStatusModel.find({}).lean();
+    expect(stored).to.have.length(1);
+    expect(stored[0]).to.include({ status: 'low_income', validTo: soon });
   });
 });

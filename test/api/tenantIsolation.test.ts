@@ -76,6 +76,9 @@ const ownScopeRoutes = new Map<string, number[]>([
   ['GET /api/food-cards', [200]],
   ['GET /api/food-cards/uncollected', [200]],
   ['GET /foodcards/cards', [200]],
+  ['GET /foodcards/statuses', [200]],
+  // The harness body is not a family status: the form comes back with its errors (a principal's institution field is ignored).
+  ['POST /foodcards/statuses', [400]],
 ]);
 
 // Routes whose answer holds no institution's data as text even for those allowed (templates, workbooks).

@@ -25,6 +25,7 @@ export function subnav({ ctx, t }: View, period?: { id: string; name: string } |
   const items = [
     { href: '/foodcards', label: t('foodcards.page.nav.periods') },
     { href: '/foodcards/cards', label: t('foodcards.page.nav.cards') },
+    { href: '/foodcards/statuses', label: t('foodcards.page.nav.statuses') },
   ];
   if (period && ctx.actor?.role === 'coordinator') items.push({ href: `/foodcards/periods/${period.id}`, label: period.name });
   return html`<nav class="subnav" aria-label="${t('foodcards.page.nav.label')}"><ul>${items.map(

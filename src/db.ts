@@ -46,7 +46,14 @@ export async function pingDatabase(timeoutMs = 1500): Promise<boolean> {
 
 /** Builds every model's indexes; called at start-up so unique keys hold before the first write. */
 export async function syncIndexes(): Promise<void> {
-  for (const model of Object.values(mongoose.models)) await model.createIndexes();
+  for (const model of Object.values(mongoose.models)) {
+    // A model with no index of its own would get its collection only at its first write, after
+    // the embedded database's lookup indexes were added at start, and so miss its `_id` one.
+    await model.createCollection().catch((err: { code?: number }) => {
+      if (err.code !== 48) throw err; // NamespaceExists
+    });
+    await model.createIndexes();
+  }
   // The driver makes GridFS's indexes at the first upload; made here, they exist before the
   // embedded database's lookup indexes are added at start, like every model's.
   const db = mongoose.connection.db;

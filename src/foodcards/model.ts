@@ -42,6 +42,8 @@ const FoodPeriodSchema = new Schema(
   },
   { timestamps: true },
 );
+// The periods page lists them latest first.
+FoodPeriodSchema.index({ from: -1 });
 export type FoodPeriod = InferSchemaType<typeof FoodPeriodSchema>;
 export const FoodPeriodModel = mongoose.model('FoodPeriod', FoodPeriodSchema);
 

@@ -17,6 +17,13 @@ export type SystemActor = { kind: 'cli' } | { kind: 'anonymous' } | { kind: 'sys
 
 export type AnyActor = Actor | SystemActor;
 
+/** Who acted, as histories record it: a person's e-mail, `system:NAME`, or the kind. */
+export function actorTag(actor: AnyActor): string {
+  if (actor.kind === 'user') return actor.email;
+  if (actor.kind === 'system') return `system:${actor.name}`;
+  return actor.kind;
+}
+
 declare global {
   // Passport attaches the signed-in actor as req.user.
   namespace Express {

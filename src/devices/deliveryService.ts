@@ -1,18 +1,19 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import type { Actor } from '../auth/actor.ts';
+import { actorTag, type Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/service.ts';
 import { Conflict, NotFound, ValidationError } from '../errors.ts';
 import { recordEvents } from '../events/service.ts';
 import { rigaToday } from '../shared/dates.ts';
 import { DeliveryRunModel, DeliveryStopModel } from './deliveryModel.ts';
 import { calendarDay, optionalText } from '../http/fields.ts';
-import { handOver, relations } from './handoverService.ts';
+import { relations } from '../pupils/relations.ts';
+import { handOver } from './handoverService.ts';
 import { DeviceModel, DeviceNeedModel } from './model.ts';
 import { withPupils } from './needsService.ts';
 import type { DeviceSettings } from './settings.ts';
 import { withInstitutionCodes } from './stockService.ts';
-import { actorTag, moveNeed } from './transitions.ts';
+import { moveNeed } from './transitions.ts';
 
 export const RunInputSchema = z.object({
   day: calendarDay(),

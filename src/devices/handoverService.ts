@@ -1,22 +1,22 @@
 import { z } from 'zod';
-import type { Actor, AnyActor } from '../auth/actor.ts';
+import { actorTag, type Actor, type AnyActor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/service.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import { recordEvents } from '../events/service.ts';
 import { InstitutionModel } from '../institutions/model.ts';
 import { PupilModel } from '../pupils/model.ts';
+import { relations } from '../pupils/relations.ts';
 import { addDays, rigaToday } from '../shared/dates.ts';
 import { guardedUpdate } from '../shared/claims.ts';
 import { calendarDay } from '../http/fields.ts';
 import { DeviceModel, type DeviceNeed } from './model.ts';
 import { findNeedFor, institutionCode } from './needsService.ts';
-import { actorTag, moveDevice, moveNeed } from './transitions.ts';
+import { moveDevice, moveNeed } from './transitions.ts';
 import type { DeviceSettings } from './settings.ts';
 import type { Types } from 'mongoose';
 
 const day = calendarDay();
 
-export const relations = ['mother', 'father', 'guardian', 'pupil', 'other'] as const;
 
 export const HandoverSchema = z.object({
   serial: z.string().trim().min(1, 'serial_required').max(80).transform((s) => s.toUpperCase()),

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import type { Actor } from '../auth/actor.ts';
+import { actorTag, type Actor } from '../auth/actor.ts';
 import { findInstitutionFor, scopeFilter } from '../auth/scope.ts';
 import { InstitutionModel } from '../institutions/model.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -8,13 +8,11 @@ import { Conflict, NotFound, ValidationError } from '../errors.ts';
 import { recordEvents } from '../events/service.ts';
 import { guardedUpdate } from '../shared/claims.ts';
 import { PupilModel } from '../pupils/model.ts';
-import { encryptPersonalCode, hashPersonalCode } from '../pupils/personalCodes.ts';
-import { maskPersonalCode, parsePersonalCode } from '../../imports/personalCode.ts';
-import { normalizeEmail, normalizePhone } from '../../imports/cells.ts';
+import { checkedContact, checkedPersonalCode, findOrCreatePupil } from '../pupils/identity.ts';
 import { deliveryMethods, DeviceModel, deviceTypes, DeviceNeedModel, needStatuses, type NeedStatus } from './model.ts';
 import { effectivePriority } from './priority.ts';
 import { newReferenceCode } from './referenceCode.ts';
-import { actorTag, moveNeed, releaseDevice } from './transitions.ts';
+import { moveNeed, releaseDevice } from './transitions.ts';
 import type { DeviceSettings } from './settings.ts';
 import { calendarDay, optionalText } from '../http/fields.ts';
 
@@ -115,36 +113,13 @@ export async function withPupils<N extends { pupil: Types.ObjectId }>(needs: N[]
  * created; a pupil of another institution or one who already has a need is a 409.
  */
 export async function registerNeed(actor: Actor, input: NeedInput, settings: DeviceSettings, ip: string | null) {
-  const code = input.institution ?? actor.institutionCode;
-  if (!code) throw new ValidationError('institution_required');
-  const inst = await findInstitutionFor(actor, code);
-  const parsed = parsePersonalCode(input.personalCode);
-  if (!parsed.ok) throw new ValidationError(parsed.reason === 'check_digit' ? 'personal_code_check_digit' : 'invalid_personal_code');
-  const phone = input.guardianPhone ? normalizePhone(input.guardianPhone) : null;
-  if (input.guardianPhone && !phone) throw new ValidationError('invalid_phone');
-  const email = input.guardianEmail ? normalizeEmail(input.guardianEmail) : null;
-  if (input.guardianEmail && !email) throw new ValidationError('invalid_email');
-
-  const hash = hashPersonalCode(settings.personalCodeKey, parsed.value.code);
+  const institution = input.institution ?? actor.institutionCode;
+  if (!institution) throw new ValidationError('institution_required');
+  const inst = await findInstitutionFor(actor, institution);
+  const code = checkedPersonalCode(input.personalCode);
+  const { phone, email } = checkedContact(input.guardianPhone, input.guardianEmail);
   const guardian = { name: input.guardianName, phone, email, language: input.language };
-  const pupil = await PupilModel.findOneAndUpdate(
-    { personalCodeHash: hash },
-    {
-      $setOnInsert: {
-        institution: inst._id,
-        personalCodeHash: hash,
-        personalCodeMasked: maskPersonalCode(parsed.value.code),
-        personalCodeEnc: encryptPersonalCode(settings.personalCodeKey, parsed.value.code),
-        birthDate: parsed.value.birthDate,
-        firstName: input.firstName,
-        lastName: input.lastName,
-        class: input.class,
-        guardian,
-      },
-    },
-    { upsert: true, new: true },
-  ).lean();
-  if (String(pupil.institution) !== String(inst._id)) throw new Conflict('pupil_in_other_institution');
+  const pupil = await findOrCreatePupil(settings.personalCodeKey, inst._id, code, { firstName: input.firstName, lastName: input.lastName, class: input.class, guardian });
   if (await DeviceNeedModel.exists({ pupil: pupil._id })) throw new Conflict('need_exists');
 
   const now = new Date();

@@ -49,7 +49,8 @@ import {
 } from './stockService.ts';
 import { agreementView } from './views/agreementView.ts';
 import { allocationStartView, confirmResultView, proposalView, type NeedNames } from './views/allocationViews.ts';
-import { attempt, formError, pupilName, type FormError, type View } from './views/common.ts';
+import { attempt, formError, type FormError, type View } from '../web/forms.ts';
+import { pupilName } from './views/common.ts';
 import { deliveriesView, runSheetView, type StopFailure } from './views/deliveryViews.ts';
 import { deviceView, type DeviceAction, type DeviceFailure } from './views/deviceView.ts';
 import { needView, type FailedForm, type NeedAction } from './views/needView.ts';

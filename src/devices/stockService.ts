@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import type { Actor } from '../auth/actor.ts';
+import { actorTag, type Actor } from '../auth/actor.ts';
 import { findInstitutionFor, scopeFilter } from '../auth/scope.ts';
 import { recordAudit } from '../audit/service.ts';
 import { Conflict, NotFound, ValidationError } from '../errors.ts';
@@ -9,7 +9,7 @@ import { InstitutionModel } from '../institutions/model.ts';
 import { rigaToday } from '../shared/dates.ts';
 import { guardedUpdate } from '../shared/claims.ts';
 import { DeviceModel, DeviceNeedModel, deviceStatuses, deviceTypes, ShipmentModel } from './model.ts';
-import { actorTag, moveDevice, moveNeed } from './transitions.ts';
+import { moveDevice, moveNeed } from './transitions.ts';
 import { calendarDay, optionalText } from '../http/fields.ts';
 
 const day = calendarDay();

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { AnyActor } from '../auth/actor.ts';
+import { actorTag, type AnyActor } from '../auth/actor.ts';
 import { guardedUpdate } from '../shared/claims.ts';
 import { DeviceModel, DeviceNeedModel, type Device, type DeviceNeed, type DeviceStatus, type NeedStatus } from './model.ts';
 
@@ -10,12 +10,6 @@ import { DeviceModel, DeviceNeedModel, type Device, type DeviceNeed, type Device
  * transactions, so where a need and a device change together the device is claimed first and
  * released again when the need cannot follow.
  */
-
-export function actorTag(actor: AnyActor): string {
-  if (actor.kind === 'user') return actor.email;
-  if (actor.kind === 'system') return `system:${actor.name}`;
-  return actor.kind;
-}
 
 type Change = { set?: Record<string, unknown>; note?: string | null; guard?: Record<string, unknown> };
 

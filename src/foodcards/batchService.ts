@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import type { Actor } from '../auth/actor.ts';
+import { actorTag, type Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/service.ts';
-import { actorTag } from '../devices/transitions.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import { InstitutionModel } from '../institutions/model.ts';
 import { PupilModel } from '../pupils/model.ts';

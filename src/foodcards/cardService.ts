@@ -1,10 +1,9 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import type { Actor, AnyActor } from '../auth/actor.ts';
+import { actorTag, type Actor, type AnyActor } from '../auth/actor.ts';
 import { findInstitutionFor, scopeFilter } from '../auth/scope.ts';
 import { recordAudit } from '../audit/service.ts';
-import { relations } from '../devices/handoverService.ts';
-import { actorTag } from '../devices/transitions.ts';
+import { relations } from '../pupils/relations.ts';
 import { Conflict, NotFound, ValidationError } from '../errors.ts';
 import { recordEvents } from '../events/service.ts';
 import { calendarDay } from '../http/fields.ts';

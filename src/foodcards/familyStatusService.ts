@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
 import { findInstitutionFor, scopeFilter } from '../auth/scope.ts';
 import { recordAudit } from '../audit/service.ts';
-import { Conflict, ValidationError } from '../errors.ts';
+import { ValidationError } from '../errors.ts';
 import { calendarDay } from '../http/fields.ts';
 import { PupilModel } from '../pupils/model.ts';
-import { encryptPersonalCode, hashPersonalCode, type PersonalCodeKey } from '../pupils/personalCodes.ts';
+import type { PersonalCodeKey } from '../pupils/personalCodes.ts';
+import { checkedPersonalCode, findOrCreatePupil } from '../pupils/identity.ts';
 import { addDays, rigaToday } from '../shared/dates.ts';
-import { maskPersonalCode, parsePersonalCode } from '../../imports/personalCode.ts';
 import { InstitutionModel } from '../institutions/model.ts';
 import { FamilyStatusModel } from './model.ts';
 
@@ -42,26 +42,7 @@ export async function saveFamilyStatus(actor: Actor, input: FamilyStatusInput, k
   const code = input.institution ?? actor.institutionCode;
   if (!code) throw new ValidationError('institution_required');
   const inst = await findInstitutionFor(actor, code);
-  const parsed = parsePersonalCode(input.personalCode);
-  if (!parsed.ok) throw new ValidationError(parsed.reason === 'check_digit' ? 'personal_code_check_digit' : 'invalid_personal_code');
-  const hash = hashPersonalCode(key, parsed.value.code);
-  const pupil = await PupilModel.findOneAndUpdate(
-    { personalCodeHash: hash },
-    {
-      $setOnInsert: {
-        institution: inst._id,
-        personalCodeHash: hash,
-        personalCodeMasked: maskPersonalCode(parsed.value.code),
-        personalCodeEnc: encryptPersonalCode(key, parsed.value.code),
-        birthDate: parsed.value.birthDate,
-        firstName: input.firstName,
-        lastName: input.lastName,
-        class: input.class ?? '',
-      },
-    },
-    { upsert: true, new: true },
-  ).lean();
-  if (String(pupil.institution) !== String(inst._id)) throw new Conflict('pupil_in_other_institution');
+  const pupil = await findOrCreatePupil(key, inst._id, checkedPersonalCode(input.personalCode), { firstName: input.firstName, lastName: input.lastName, class: input.class ?? '' });
   const previous = await FamilyStatusModel.findOne({ pupil: pupil._id }, { status: 1, validFrom: 1, validTo: 1 }).lean();
   await FamilyStatusModel.updateOne(
     { pupil: pupil._id },

@@ -3,9 +3,9 @@ import { actorOf, findInstitutionFor, requireRole, requireStaff } from '../auth/
 import type { AppError } from '../errors.ts';
 import { parseInput } from '../http/parse.ts';
 import { PupilModel } from '../pupils/model.ts';
-import { attempt, formError, type FormError } from '../devices/views/common.ts';
-import { given, text, values } from '../kindergartens/formValues.ts';
-import { ip, renameFields, send, viewOf } from '../kindergartens/pageSupport.ts';
+import { attempt, formError, type FormError } from '../web/forms.ts';
+import { given, text, values } from '../web/formValues.ts';
+import { ip, renameFields, send, viewOf } from '../web/pageSupport.ts';
 import { formatDay } from '../web/format.ts';
 import { rigaToday } from '../shared/dates.ts';
 import { CardHandoverSchema, findCardFor, listCards, presentCards, recordCardHandover } from './cardService.ts';

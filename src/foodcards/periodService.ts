@@ -1,8 +1,7 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import type { Actor } from '../auth/actor.ts';
+import { actorTag, type Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/service.ts';
-import { actorTag } from '../devices/transitions.ts';
 import { NotFound, ValidationError } from '../errors.ts';
 import { calendarDay } from '../http/fields.ts';
 import { euroCents, schoolDaysOf } from './entitlements.ts';

@@ -3,9 +3,9 @@ import { actorOf, requireStaff } from '../auth/scope.ts';
 import { parseInput } from '../http/parse.ts';
 import { listInstitutions } from '../institutions/service.ts';
 import type { PersonalCodeKey } from '../pupils/personalCodes.ts';
-import { attempt, formError } from '../devices/views/common.ts';
-import { given, text, values } from '../kindergartens/formValues.ts';
-import { ip, send, viewOf } from '../kindergartens/pageSupport.ts';
+import { attempt, formError } from '../web/forms.ts';
+import { given, text, values } from '../web/formValues.ts';
+import { ip, send, viewOf } from '../web/pageSupport.ts';
 import { ExpiringQuerySchema, FamilyStatusInputSchema, expiringStatuses, saveFamilyStatus } from './familyStatusService.ts';
 import { statusFields, statusesView, type StatusForm } from './views/statusViews.ts';
 

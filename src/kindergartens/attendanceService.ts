@@ -1,9 +1,8 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import type { Actor } from '../auth/actor.ts';
+import { actorTag, type Actor } from '../auth/actor.ts';
 import { findInstitutionFor } from '../auth/scope.ts';
 import { recordAudit } from '../audit/service.ts';
-import { actorTag } from '../devices/transitions.ts';
 import { ValidationError } from '../errors.ts';
 import type { InstitutionDoc } from '../institutions/model.ts';
 import { isBaseOn } from '../institutions/service.ts';

@@ -1,18 +1,16 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import type { Actor, AnyActor } from '../auth/actor.ts';
+import { actorTag, type Actor, type AnyActor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/service.ts';
 import { Conflict, NotFound, ValidationError } from '../errors.ts';
 import { recordEvents } from '../events/service.ts';
 import { calendarDay, optionalText } from '../http/fields.ts';
 import { GroupModel, InstitutionModel } from '../institutions/model.ts';
 import { isBaseOn } from '../institutions/service.ts';
-import { actorTag } from '../devices/transitions.ts';
 import { newPlacementCode } from './referenceCode.ts';
-import { encryptPersonalCode, hashPersonalCode, type PersonalCodeKey } from '../pupils/personalCodes.ts';
+import type { PersonalCodeKey } from '../pupils/personalCodes.ts';
+import { checkedContact, checkedPersonalCode, storedPersonalCode } from '../pupils/identity.ts';
 import { rigaToday } from '../shared/dates.ts';
-import { maskPersonalCode, parsePersonalCode } from '../../imports/personalCode.ts';
-import { normalizeEmail, normalizePhone } from '../../imports/cells.ts';
 import { GroupSeatsModel, PlacementRequestModel, requestStatuses, sectors, type PlacementRequest, type RequestStatus } from './model.ts';
 import { moveRequest, releaseSeat, takeSeat } from './transitions.ts';
 
@@ -53,13 +51,7 @@ export async function findRequest(id: string) {
 
 /** The child's and parent's details checked and normalised, or a ValidationError naming the field. */
 export function checkRequestPerson(input: Pick<RequestInput, 'personalCode' | 'parentPhone' | 'parentEmail'>) {
-  const parsed = parsePersonalCode(input.personalCode);
-  if (!parsed.ok) throw new ValidationError(parsed.reason === 'check_digit' ? 'personal_code_check_digit' : 'invalid_personal_code');
-  const phone = input.parentPhone ? normalizePhone(input.parentPhone) : null;
-  if (input.parentPhone && !phone) throw new ValidationError('invalid_phone');
-  const email = input.parentEmail ? normalizeEmail(input.parentEmail) : null;
-  if (input.parentEmail && !email) throw new ValidationError('invalid_email');
-  return { code: parsed.value.code, birthDate: parsed.value.birthDate, phone, email };
+  return { code: checkedPersonalCode(input.personalCode), ...checkedContact(input.parentPhone, input.parentEmail) };
 }
 
 /**
@@ -69,18 +61,12 @@ export function checkRequestPerson(input: Pick<RequestInput, 'personalCode' | 'p
  */
 export async function registerRequest(actor: AnyActor, input: RequestInput, key: PersonalCodeKey, ip: string | null, receivedAt = new Date()) {
   const person = checkRequestPerson(input);
-  const hash = hashPersonalCode(key, person.code);
+  const stored = storedPersonalCode(key, person.code);
+  const hash = stored.personalCodeHash;
   for (let attempt = 0; ; attempt++) {
     try {
       const doc = await PlacementRequestModel.create({
-        child: {
-          firstName: input.firstName,
-          lastName: input.lastName,
-          personalCodeHash: hash,
-          personalCodeMasked: maskPersonalCode(person.code),
-          personalCodeEnc: encryptPersonalCode(key, person.code),
-          birthDate: person.birthDate,
-        },
+        child: { firstName: input.firstName, lastName: input.lastName, ...stored },
         parent: { name: input.parentName, phone: person.phone, email: person.email, language: input.language },
         employer: input.employer,
         sector: input.sector,

@@ -4,9 +4,9 @@ import { actorOf, requireRole } from '../auth/scope.ts';
 import { parseInput } from '../http/parse.ts';
 import type { PersonalCodeKey } from '../pupils/personalCodes.ts';
 import { rigaToday } from '../shared/dates.ts';
-import { attempt, formError, type FormError } from '../devices/views/common.ts';
-import { given, text, values } from './formValues.ts';
-import { ip, send, viewOf } from './pageSupport.ts';
+import { attempt, formError, type FormError } from '../web/forms.ts';
+import { given, text, values } from '../web/formValues.ts';
+import { ip, send, viewOf } from '../web/pageSupport.ts';
 import {
   PlaceSchema,
   ReasonSchema,

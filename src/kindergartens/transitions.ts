@@ -1,6 +1,5 @@
 import type { Types } from 'mongoose';
-import type { AnyActor } from '../auth/actor.ts';
-import { actorTag } from '../devices/transitions.ts';
+import { actorTag, type AnyActor } from '../auth/actor.ts';
 import { guardedUpdate } from '../shared/claims.ts';
 import { GroupSeatsModel, PlacementRequestModel, type GroupSeats, type PlacementRequest, type RequestStatus } from './model.ts';
 
@@ -29,32 +28,39 @@ export async function seatsOf(group: Types.ObjectId): Promise<GroupSeats> {
 const maxTries = 20;
 
 /**
- * Takes a seat in the group for the request: 'taken' (or already held), 'full', or 'busy' after many lost races. Each try reads
- * the seats, checks the count against `capacity`, and writes through a guarded update on the
- * version it read, so of two coordinators placing at once only one can take the last seat; the
- * other reads again and finds the group full.
+ * Changes a group's seats by a guarded update on the version read: `decide` looks at the seats
+ * and either answers at once or names the update to make; a lost race reads the seats again.
+ * Twenty lost races in a row (far more coordinators than exist) answer 'busy'.
  */
-export async function takeSeat(group: Types.ObjectId, request: Types.ObjectId, capacity: () => Promise<number>): Promise<'taken' | 'full' | 'busy'> {
+async function changeSeats<A extends string>(group: Types.ObjectId, decide: (seats: GroupSeats) => Promise<A | { update: Record<string, unknown>; then: A }>): Promise<A | 'busy'> {
   for (let i = 0; i < maxTries; i++) {
     const seats = await seatsOf(group);
-    if (seats.placed.some((p) => String(p) === String(request))) return 'taken';
-    if (seats.placed.length >= (await capacity())) return 'full';
-    const won = await guardedUpdate(GroupSeatsModel, seats._id, null, { version: seats.version }, { $push: { placed: request } });
-    if (won) return 'taken';
+    const d = await decide(seats);
+    if (typeof d === 'string') return d;
+    if (await guardedUpdate(GroupSeatsModel, seats._id, null, { version: seats.version }, d.update)) return d.then;
     await new Promise((r) => setTimeout(r, 5 + Math.floor(Math.random() * 20)));
   }
-  // Twenty lost races in a row: far more coordinators than exist; the caller reports a conflict.
   return 'busy';
+}
+
+const holds = (seats: GroupSeats, request: Types.ObjectId) => seats.placed.some((p) => String(p) === String(request));
+
+/**
+ * Takes a seat in the group for the request: 'taken' (or already held), 'full', or 'busy'. The
+ * count is checked against `capacity` on the seats as read, and the write is guarded on their
+ * version, so of two coordinators placing at once only one can take the last seat; the other
+ * reads again and finds the group full.
+ */
+export function takeSeat(group: Types.ObjectId, request: Types.ObjectId, capacity: () => Promise<number>): Promise<'taken' | 'full' | 'busy'> {
+  return changeSeats(group, async (seats) => {
+    if (holds(seats, request)) return 'taken';
+    if (seats.placed.length >= (await capacity())) return 'full';
+    return { update: { $push: { placed: request } }, then: 'taken' };
+  });
 }
 
 /** Gives the request's seat in the group back; true when it is no longer held. */
 export async function releaseSeat(group: Types.ObjectId, request: Types.ObjectId): Promise<boolean> {
-  for (let i = 0; i < maxTries; i++) {
-    const seats = await seatsOf(group);
-    if (!seats.placed.some((p) => String(p) === String(request))) return true;
-    const won = await guardedUpdate(GroupSeatsModel, seats._id, null, { version: seats.version }, { $pull: { placed: request } });
-    if (won) return true;
-    await new Promise((r) => setTimeout(r, 5 + Math.floor(Math.random() * 20)));
-  }
-  return false;
+  const done = await changeSeats(group, async (seats) => (holds(seats, request) ? { update: { $pull: { placed: request } }, then: 'released' } : 'released'));
+  return done === 'released';
 }

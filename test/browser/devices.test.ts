@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
 import request from 'supertest';
-import { catalogueText, useBrowserSuite } from '../support/browser.ts';
+import { catalogueText, horizontalOverflow, signIn, trimmed, useBrowserSuite } from '../support/browser.ts';
 import { approveAndAllocate, registerNeedVia, shipVia } from '../support/devices.ts';
 import { makeInstitution, makeToken, makeUser } from '../support/factories.ts';
 import { resetData, stack } from '../support/stack.ts';
@@ -21,30 +21,14 @@ const api = (token: string) => ({
 /** Serials and references of their own per test, so no two tests (or runs) share a device. */
 const tag = () => randomBytes(3).toString('hex').toUpperCase();
 
-async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.goto('/signin');
-  await page.getByLabel(text('signin.email'), { exact: true }).fill(who.email);
-  await page.getByLabel(text('signin.password'), { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: text('signin.submit'), exact: true }).click();
-  await page.waitForURL((url) => url.pathname === '/dashboard');
-}
-
 /** The value next to a term in the need page's facts (`<dt>label</dt><dd>value</dd>`). */
 function fact(page: Page, labelKey: string): Locator {
   return page.locator(`dl.facts > dt:text-is(${JSON.stringify(text(labelKey))}) + dd`);
 }
 
-async function trimmed(l: Locator): Promise<string> {
-  return ((await l.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
 /** Cell texts of a table's body rows. */
 async function bodyRows(table: Locator): Promise<string[][]> {
   return table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())));
-}
-
-async function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
 
 describe('device pages in a browser', function () {

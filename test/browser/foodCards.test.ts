@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';
-import type { Locator, Page } from 'playwright-core';
-import { catalogueText, useBrowserSuite } from '../support/browser.ts';
+import { catalogueText, horizontalOverflow, signIn, trimmed, useBrowserSuite } from '../support/browser.ts';
 import { makeToken, makeUser } from '../support/factories.ts';
 import { validPersonalCode } from '../support/devices.ts';
 import { importFile, makeWorkbook } from '../support/imports.ts';
@@ -16,22 +15,6 @@ const as = (token: string) => ({
   put: (url: string, body: object = {}) => request(stack().app).put(url).set('Authorization', `Bearer ${token}`).send(body),
 });
 const header = ['Personas kods', 'Vārds', 'Uzvārds', 'Klase', 'Statuss', 'Derīgs no', 'Derīgs līdz'];
-
-async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.goto('/signin');
-  await page.getByLabel(text('signin.email'), { exact: true }).fill(who.email);
-  await page.getByLabel(text('signin.password'), { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: text('signin.submit'), exact: true }).click();
-  await page.waitForURL((url) => url.pathname === '/dashboard');
-}
-
-async function trimmed(l: Locator): Promise<string> {
-  return ((await l.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-async function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-}
 
 describe('food cards at school in a browser', function () {
   this.timeout(90_000);

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import type { Locator, Page } from 'playwright-core';
-import { catalogueText, useBrowserSuite } from '../support/browser.ts';
+import { catalogueText, horizontalOverflow, signIn, trimmed, useBrowserSuite } from '../support/browser.ts';
 import { makeInstitution, makeToken, makeUser } from '../support/factories.ts';
 import { designateVia, placeVia, requestVia } from '../support/kindergartens.ts';
 import { GroupModel } from '../../src/institutions/model.ts';
@@ -9,22 +8,6 @@ import { resetData } from '../support/stack.ts';
 
 /** Staff sign in in Latvian. */
 const text = (key: string, vars: Record<string, string> = {}) => catalogueText('lv', key, vars);
-
-async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.goto('/signin');
-  await page.getByLabel(text('signin.email'), { exact: true }).fill(who.email);
-  await page.getByLabel(text('signin.password'), { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: text('signin.submit'), exact: true }).click();
-  await page.waitForURL((url) => url.pathname === '/dashboard');
-}
-
-async function trimmed(l: Locator): Promise<string> {
-  return ((await l.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-async function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-}
 
 describe('base kindergarten pages in a browser', function () {
   this.timeout(90_000);

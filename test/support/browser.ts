@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { languages, loadCatalogue, type Lang } from '../../src/i18n/index.ts';
 import { makeInstitution, makeUser } from './factories.ts';
 import { stack } from './stack.ts';
@@ -78,4 +78,23 @@ export function useBrowserSuite(): BrowserSuite {
       return context.newPage();
     },
   };
+}
+
+/** Signs in through the page (Latvian labels) and waits for the dashboard. */
+export async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
+  await page.goto('/signin');
+  await page.getByLabel(catalogueText('lv', 'signin.email'), { exact: true }).fill(who.email);
+  await page.getByLabel(catalogueText('lv', 'signin.password'), { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: catalogueText('lv', 'signin.submit'), exact: true }).click();
+  await page.waitForURL((url) => url.pathname === '/dashboard');
+}
+
+/** An element's text with its white space collapsed. */
+export async function trimmed(l: Locator): Promise<string> {
+  return ((await l.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** How many pixels the page is wider than the window (0 when nothing scrolls sideways). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }

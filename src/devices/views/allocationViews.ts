@@ -3,7 +3,8 @@ import { csrfField } from '../../web/layout.ts';
 import type { TFunction } from '../../i18n/index.ts';
 import type { MatchReason, Proposal } from '../allocation.ts';
 import type { ConfirmResult } from '../allocationService.ts';
-import { errorNotice, subnav, type FormError, type View } from './common.ts';
+import { errorNotice, type FormError, type View } from '../../web/forms.ts';
+import { subnav } from './common.ts';
 
 /** What the tables say about each need: the pupil's name and class, when the reader may see them. */
 export type NeedNames = Map<string, { name: string; class: string | null }>;

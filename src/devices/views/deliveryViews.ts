@@ -2,7 +2,8 @@ import { html, type Html } from '../../web/html.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDay } from '../../web/format.ts';
 import type { getRun, listRuns } from '../deliveryService.ts';
-import { errorFor, errorNotice, inputField, okNotice, pupilName, relationChoices, selectField, subnav, type FormError, type View } from './common.ts';
+import { errorFor, errorNotice, inputField, okNotice, selectField, type FormError, type View } from '../../web/forms.ts';
+import { pupilName, relationChoices, subnav } from './common.ts';
 
 export type RunSummary = Awaited<ReturnType<typeof listRuns>>[number];
 export type Candidate = { id: string; name: string; class: string | null; address: string | null; institution: string | null; referenceCode: string };

@@ -2,7 +2,8 @@ import { html, type Html } from '../../web/html.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDateTime, formatDay } from '../../web/format.ts';
 import { rigaToday } from '../../shared/dates.ts';
-import { deviceStatusLabel, errorNotice, historyTable, inputField, okNotice, selectField, subnav, type FormError, type View } from './common.ts';
+import { errorNotice, inputField, okNotice, selectField, type FormError, type View } from '../../web/forms.ts';
+import { deviceStatusLabel, historyTable, subnav } from './common.ts';
 import { holder, type DeviceRow } from './stockViews.ts';
 import type { InstitutionChoice } from './needsViews.ts';
 

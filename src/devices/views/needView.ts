@@ -2,22 +2,8 @@ import { html, type Html } from '../../web/html.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDateTime, formatDay } from '../../web/format.ts';
 import type { presentNeedDetail } from '../presenters.ts';
-import {
-  deliveryChoices,
-  deviceTypeChoices,
-  errorNotice,
-  inputField,
-  needStatusLabel,
-  okNotice,
-  priorityChoices,
-  relationChoices,
-  selectField,
-  subnav,
-  textareaField,
-  historyTable,
-  type FormError,
-  type View,
-} from './common.ts';
+import { errorNotice, inputField, okNotice, selectField, textareaField, type FormError, type View } from '../../web/forms.ts';
+import { deliveryChoices, deviceTypeChoices, needStatusLabel, priorityChoices, relationChoices, subnav, historyTable } from './common.ts';
 
 export type NeedDetail = ReturnType<typeof presentNeedDetail>;
 export type NeedAction = 'edit' | 'approve' | 'cancel' | 'ready' | 'handover';

@@ -2,22 +2,8 @@ import { html, type Html } from '../../web/html.ts';
 import { csrfField } from '../../web/layout.ts';
 import { needStatuses } from '../model.ts';
 import type { presentNeed } from '../presenters.ts';
-import {
-  deliveryChoices,
-  deviceTypeChoices,
-  errorFor,
-  errorNotice,
-  inputField,
-  needStatusLabel,
-  okNotice,
-  options,
-  priorityChoices,
-  selectField,
-  subnav,
-  textareaField,
-  type FormError,
-  type View,
-} from './common.ts';
+import { errorFor, errorNotice, inputField, okNotice, options, selectField, textareaField, type FormError, type View } from '../../web/forms.ts';
+import { deliveryChoices, deviceTypeChoices, needStatusLabel, priorityChoices, subnav } from './common.ts';
 
 export type NeedFilters = { q?: string; status?: string; deviceType?: string; deliveryMethod?: string; institution?: string };
 export type NeedRow = ReturnType<typeof presentNeed> & { institution: string | null };

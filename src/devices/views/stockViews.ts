@@ -4,20 +4,8 @@ import { formatDay } from '../../web/format.ts';
 import { rigaToday } from '../../shared/dates.ts';
 import { deviceStatuses } from '../model.ts';
 import type { presentDevice } from '../presenters.ts';
-import {
-  deviceStatusLabel,
-  deviceTypeChoices,
-  errorFor,
-  errorNotice,
-  inputField,
-  okNotice,
-  options,
-  selectField,
-  subnav,
-  textareaField,
-  type FormError,
-  type View,
-} from './common.ts';
+import { errorFor, errorNotice, inputField, okNotice, options, selectField, textareaField, type FormError, type View } from '../../web/forms.ts';
+import { deviceStatusLabel, deviceTypeChoices, subnav } from './common.ts';
 import type { InstitutionChoice } from './needsViews.ts';
 
 export type DeviceRow = ReturnType<typeof presentDevice>;

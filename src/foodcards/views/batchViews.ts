@@ -1,6 +1,6 @@
 import { html, type Html } from '../../web/html.ts';
 import { csrfField } from '../../web/layout.ts';
-import { errorNotice, okNotice, textareaField, type FormError } from '../../devices/views/common.ts';
+import { errorNotice, okNotice, textareaField, type FormError } from '../../web/forms.ts';
 import type { createBatch, listBatches } from '../batchService.ts';
 import { formatEuros, type View } from './common.ts';
 

@@ -1,8 +1,8 @@
 import { html, type Html } from '../../web/html.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDay } from '../../web/format.ts';
-import { errorFor, errorNotice, inputField, okNotice, options, selectField, type FormError, type Option } from '../../devices/views/common.ts';
-import { relations } from '../../devices/handoverService.ts';
+import { errorFor, errorNotice, inputField, okNotice, options, selectField, type FormError, type Option } from '../../web/forms.ts';
+import { relations } from '../../pupils/relations.ts';
 import type { presentCards } from '../cardService.ts';
 import { subnav, type View } from './common.ts';
 

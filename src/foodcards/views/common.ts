@@ -1,7 +1,7 @@
 import { html, type Html } from '../../web/html.ts';
 import type { Lang, TFunction } from '../../i18n/index.ts';
 import { formatDay } from '../../web/format.ts';
-import type { View } from '../../devices/views/common.ts';
+import type { View } from '../../web/forms.ts';
 
 export type { View };
 

@@ -1,7 +1,7 @@
 import { html, type Html } from '../../web/html.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDay } from '../../web/format.ts';
-import { errorFor, errorNotice, inputField, okNotice, textareaField, type FormError } from '../../devices/views/common.ts';
+import { errorFor, errorNotice, inputField, okNotice, textareaField, type FormError } from '../../web/forms.ts';
 import type { ComputeSummary } from '../computeService.ts';
 import type { periodTotals } from '../entitlementService.ts';
 import type { presentPeriod } from '../periodService.ts';

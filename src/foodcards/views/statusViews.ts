@@ -1,7 +1,7 @@
 import { html, type Html } from '../../web/html.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDay } from '../../web/format.ts';
-import { errorNotice, okNotice, type FormError } from '../../devices/views/common.ts';
+import { errorNotice, okNotice, type FormError } from '../../web/forms.ts';
 import type { expiringStatuses } from '../familyStatusService.ts';
 import { familyStatuses } from '../familyStatusService.ts';
 import { statusLabel, subnav, type View } from './common.ts';

@@ -1,10 +1,9 @@
 import type { Types } from 'mongoose';
 import type { KindergartenRequestRow } from '../../../imports/kinds/kindergartenRequests.ts';
-import { maskPersonalCode } from '../../../imports/personalCode.ts';
 import { newPlacementCode } from '../../kindergartens/referenceCode.ts';
 import { recordEvents } from '../../events/service.ts';
 import { activeRequestStatuses, PlacementRequestModel, type RequestStatus } from '../../kindergartens/model.ts';
-import { encryptPersonalCode, hashPersonalCode } from '../../pupils/personalCodes.ts';
+import { storedPersonalCode } from '../../pupils/identity.ts';
 import { guardedUpdate } from '../../shared/claims.ts';
 import { RecordBook, type Plan, type Stored } from './recordBook.ts';
 import type { ApplyContext, OpenApplier, RowResult } from './types.ts';
@@ -69,7 +68,8 @@ export const openKindergartenRequests: OpenApplier<KindergartenRequestRow> = asy
  * without phones or notes never erases them); a new request takes them as null, Latvian for the language.
  */
 function plan(ctx: ApplyContext, r: KindergartenRequestRow): Plan {
-  const hash = hashPersonalCode(ctx.key, r.personalCode.code);
+  const stored = storedPersonalCode(ctx.key, r.personalCode);
+  const hash = stored.personalCodeHash;
   const wanted: Record<string, unknown> = { employer: r.employer, sector: r.sector, neededFrom: r.neededFrom };
   if (r.parentName) wanted['parent.name'] = r.parentName;
   if (r.parentPhone) wanted['parent.phone'] = r.parentPhone;
@@ -84,14 +84,7 @@ function plan(ctx: ApplyContext, r: KindergartenRequestRow): Plan {
     fresh: () => {
       const now = new Date();
       return {
-        child: {
-          firstName: r.firstName,
-          lastName: r.lastName,
-          personalCodeHash: hash,
-          personalCodeMasked: maskPersonalCode(r.personalCode.code),
-          personalCodeEnc: encryptPersonalCode(ctx.key, r.personalCode.code),
-          birthDate: r.personalCode.birthDate,
-        },
+        child: { firstName: r.firstName, lastName: r.lastName, ...stored },
         parent: { name: r.parentName, phone: r.parentPhone, email: r.parentEmail, language: r.language ?? 'lv' },
         employer: r.employer,
         sector: r.sector,

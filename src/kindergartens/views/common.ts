@@ -2,7 +2,7 @@ import { html, type Html } from '../../web/html.ts';
 import type { TFunction } from '../../i18n/index.ts';
 import { addDays } from '../../shared/dates.ts';
 import { formatDay } from '../../web/format.ts';
-import type { View } from '../../devices/views/common.ts';
+import type { View } from '../../web/forms.ts';
 
 export type { View };
 

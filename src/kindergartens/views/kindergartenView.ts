@@ -1,6 +1,6 @@
 import { html, type Html } from '../../web/html.ts';
 import { csrfField } from '../../web/layout.ts';
-import { errorFor, errorNotice, inputField, okNotice, type FormError } from '../../devices/views/common.ts';
+import { errorFor, errorNotice, inputField, okNotice, type FormError } from '../../web/forms.ts';
 import type { DayFigures } from '../daySummaries.ts';
 import { childName, periodText, subnav, type View } from './common.ts';
 import { occupancyChart } from './occupancyChart.ts';

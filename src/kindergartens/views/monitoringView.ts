@@ -1,7 +1,7 @@
 import { html, type Html } from '../../web/html.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDay } from '../../web/format.ts';
-import { errorNotice, inputField, okNotice, type FormError } from '../../devices/views/common.ts';
+import { errorNotice, inputField, okNotice, type FormError } from '../../web/forms.ts';
 import type { DayFigures } from '../daySummaries.ts';
 import type { monitorDay } from '../monitoringService.ts';
 import { dayNav, subnav, type View } from './common.ts';

@@ -1,7 +1,8 @@
 import { html, type Html } from '../../web/html.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDateTime, formatDay } from '../../web/format.ts';
-import { errorFor, errorNotice, historyTable, inputField, okNotice, options, selectField, textareaField, type FormError } from '../../devices/views/common.ts';
+import { errorFor, errorNotice, inputField, okNotice, options, selectField, textareaField, type FormError } from '../../web/forms.ts';
+import { historyTable } from '../../devices/views/common.ts';
 import { requestStatuses, sectors } from '../model.ts';
 import type { placementOptions } from '../placementService.ts';
 import type { presentRequest, presentRequestDetail } from '../presenters.ts';

@@ -2,7 +2,7 @@ import { html, type Html } from '../../web/html.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDateTime, formatDay, formatTime } from '../../web/format.ts';
 import { rigaToday } from '../../shared/dates.ts';
-import { errorNotice, type FormError } from '../../devices/views/common.ts';
+import { errorNotice, type FormError } from '../../web/forms.ts';
 import type { getReturn } from '../attendanceService.ts';
 import { childName, dayNav, subnav, type View } from './common.ts';
 

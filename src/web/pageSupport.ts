@@ -1,9 +1,8 @@
 import type { Request, Response } from 'express';
 import { translator } from '../i18n/index.ts';
-import type { Html } from '../web/html.ts';
-import { layout, pageContext } from '../web/layout.ts';
-import type { FormError } from '../devices/views/common.ts';
-import type { View } from './views/common.ts';
+import type { Html } from './html.ts';
+import { layout, pageContext } from './layout.ts';
+import type { FormError, View } from './forms.ts';
 
 /** The page context and translator of a request. */
 export function viewOf(req: Request): View {

@@ -1,4 +1,4 @@
-/** Reading form and query values the way the kindergarten pages need them (forms send strings, or lists of them). */
+/** Reading form and query values the way the pages need them (forms send strings, or lists of them). */
 
 type Body = Record<string, unknown>;
 

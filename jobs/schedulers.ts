@@ -4,6 +4,11 @@ import type { Queue } from 'bullmq';
  * Repeating jobs. upsertJobScheduler is idempotent, so every worker may call it at start-up and
  * there is still one schedule, firing once per interval however many workers run.
  */
-export async function upsertSchedules(system: Queue): Promise<void> {
+export async function upsertSchedules(system: Queue, notifyRuns?: Queue): Promise<void> {
   await system.upsertJobScheduler('heartbeat', { every: 30_000 }, { name: 'heartbeat', data: {}, opts: { removeOnComplete: 10, removeOnFail: 50 } });
+  if (!notifyRuns) return;
+  // New events become messages within seconds; reminders are checked every five minutes, which
+  // is how late after the kindergarten deadline the first reminder can go.
+  await notifyRuns.upsertJobScheduler('notify-dispatch', { every: 5_000 }, { name: 'dispatch', data: {}, opts: { removeOnComplete: 10, removeOnFail: 50 } });
+  await notifyRuns.upsertJobScheduler('notify-reminders', { every: 300_000 }, { name: 'reminders', data: {}, opts: { removeOnComplete: 10, removeOnFail: 50 } });
 }

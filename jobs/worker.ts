@@ -7,6 +7,7 @@ import { importProcessor } from './processors/importSpreadsheet.ts';
 import { resolvePersonalCodeKey } from '../src/infra/secrets.ts';
 import { upsertSchedules } from './schedulers.ts';
 import { processHeartbeat } from './processors/heartbeat.ts';
+import { startNotificationWorkers } from './notificationWorkers.ts';
 
 /** The background worker: runs queued and scheduled jobs; closes gracefully on SIGTERM. */
 const { config, logger, connections } = await bootstrap('worker');
@@ -15,7 +16,9 @@ connection.on('error', (err) => logger.warn({ err: err.message }, 'redis error')
 void connectDatabase(connections.mongoUri, logger);
 
 const system = systemQueue(connection, connections.redisPrefix);
-await upsertSchedules(system);
+const personalCodeKey = resolvePersonalCodeKey(config.personalCodeKey, config.dataDir);
+const notifications = startNotificationWorkers({ connection, redisPrefix: connections.redisPrefix, config, key: personalCodeKey });
+await upsertSchedules(system, notifications.queues.runs);
 await processHeartbeat(connection, connections.redisPrefix);
 
 const worker = new Worker(
@@ -28,12 +31,12 @@ const worker = new Worker(
 );
 // Parsing is streamed and yields between rows, so one import at a time per worker keeps lock
 // renewal responsive; more throughput comes from more worker processes.
-const imports = new Worker(queueNames.imports, importProcessor({ redis: connection, prefix: connections.redisPrefix, key: resolvePersonalCodeKey(config.personalCodeKey, config.dataDir), maxRows: config.imports.maxRows }), {
+const imports = new Worker(queueNames.imports, importProcessor({ redis: connection, prefix: connections.redisPrefix, key: personalCodeKey, maxRows: config.imports.maxRows }), {
   connection,
   prefix: bullPrefix(connections.redisPrefix),
   concurrency: 1,
 });
-for (const w of [worker, imports]) {
+for (const w of [worker, imports, ...notifications.workers]) {
   w.on('failed', (job, err) => logger.warn({ jobId: job?.id, name: job?.name, err: err.message }, 'job failed'));
   w.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
 }
@@ -41,7 +44,7 @@ logger.info('worker started');
 
 onShutdown(logger, async () => {
   // Finish the job in hand, then release the connections.
-  await Promise.all([worker.close(), imports.close()]);
+  await Promise.all([worker.close(), imports.close(), notifications.close()]);
   await system.close();
   await Promise.allSettled([disconnectDatabase(), connection.quit()]);
 });

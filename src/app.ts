@@ -47,8 +47,11 @@ import { kindergartenStatusLookup } from './kindergartens/statusLookup.ts';
 import { placementCodeDomain } from './kindergartens/referenceCode.ts';
 import { deviceCodeDomain } from './devices/referenceCode.ts';
 import { kindergartenPages } from './kindergartens/pages.ts';
+import type { MessageQueue, NotifyDeps } from './notifications/deps.ts';
+import { configuredChannels, publicBaseUrl } from './notifications/channels/index.ts';
+import { notificationApiRoutes } from './notifications/routes.ts';
 
-export type AppDeps = { config: Config; redis: Redis; redisPrefix: string; sessionSecret: string; logger: Logger; importQueue: ImportQueue };
+export type AppDeps = { config: Config; redis: Redis; redisPrefix: string; sessionSecret: string; logger: Logger; importQueue: ImportQueue; messageQueue: MessageQueue };
 
 const assetsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web', 'assets');
 
@@ -126,6 +129,14 @@ export function buildApp(deps: AppDeps): Express {
   app.use(familyStatusApiRoutes({ personalCodeKey: devices.personalCodeKey }));
   app.use(familyStatusPages({ personalCodeKey: devices.personalCodeKey }));
   app.use(kindergartenPages({ personalCodeKey: devices.personalCodeKey }));
+  const notify: NotifyDeps = {
+    key: devices.personalCodeKey,
+    baseUrl: publicBaseUrl(config),
+    configured: configuredChannels(config.notifications),
+    queue: deps.messageQueue,
+    now: () => new Date(),
+  };
+  app.use(notificationApiRoutes(notify, config.notifications.smsReceiptToken));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

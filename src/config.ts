@@ -43,6 +43,16 @@ const EnvSchema = z.object({
   PERSONAL_CODE_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   IMPORT_MAX_ROWS: z.coerce.number().int().positive().default(200_000),
+  SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
+  MAIL_FROM: z.string().trim().min(3).default('Izglītības pārvalde <no-reply@localhost>'),
+  SMS_URL: optionalUrl(['http:', 'https:']),
+  SMS_TOKEN: z.string().min(1).optional(),
+  SMS_SENDER: z.string().trim().min(1).max(11).default('Izglitiba'),
+  SMS_PER_SECOND: z.coerce.number().int().positive().default(10),
+  SMS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  SMS_RECEIPT_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  NOTIFY_RETRY_MS: z.coerce.number().int().positive().default(30_000),
   FERRETDB_POSTGRESQL_URL: z.union([z.literal('none'), optionalUrl(['postgres:', 'postgresql:'])]).optional(),
 });
 
@@ -64,6 +74,15 @@ export type Config = {
   devices: { loanDays: number; staleStockDays: number };
   personalCodeKey: string | undefined;
   imports: { maxBytes: number; maxRows: number };
+  /** Channels left undefined are not configured: their messages go to the outbox. */
+  notifications: {
+    smtpUrl: string | undefined;
+    mailFrom: string;
+    sms: { url: string; token: string; sender: string; perSecond: number; timeoutMs: number } | undefined;
+    smsReceiptToken: string | undefined;
+    attempts: number;
+    retryMs: number;
+  };
   /** Where the embedded FerretDB stores its data; null: SQLite under DATA_DIR. */
   ferretdbPostgresUrl: string | null;
 };
@@ -83,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (e.SMS_URL && !e.SMS_TOKEN) throw new ConfigError('Invalid configuration:\n  SMS_TOKEN: required when SMS_URL is set');
   // Several API processes must sign cookies alike; a secret kept in one machine's DATA_DIR cannot be that.
   for (const name of ['SESSION_SECRET', 'PERSONAL_CODE_KEY'] as const) {
     if (e.NODE_ENV === 'production' && !e[name]) throw new ConfigError(`Invalid configuration:\n  ${name}: required when NODE_ENV=production`);
@@ -107,6 +127,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devices: { loanDays: e.DEVICE_LOAN_DAYS, staleStockDays: e.DEVICE_STALE_STOCK_DAYS },
     personalCodeKey: e.PERSONAL_CODE_KEY,
     imports: { maxBytes: e.IMPORT_MAX_BYTES, maxRows: e.IMPORT_MAX_ROWS },
+    notifications: {
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      sms: e.SMS_URL ? { url: e.SMS_URL, token: e.SMS_TOKEN ?? '', sender: e.SMS_SENDER, perSecond: e.SMS_PER_SECOND, timeoutMs: e.SMS_TIMEOUT_MS } : undefined,
+      smsReceiptToken: e.SMS_RECEIPT_TOKEN,
+      attempts: e.NOTIFY_ATTEMPTS,
+      retryMs: e.NOTIFY_RETRY_MS,
+    },
     ferretdbPostgresUrl: e.FERRETDB_POSTGRESQL_URL === 'none' ? null : (e.FERRETDB_POSTGRESQL_URL ?? defaultPostgresUrl),
   };
 }

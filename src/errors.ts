@@ -53,3 +53,21 @@ export class Unavailable extends AppError {
     super(503, code, message);
   }
 }
+
+/**
+ * A message that a channel (SMTP server, SMS provider) did not take. `permanent` stops the retries
+ * at once; `contactProblem` says the address itself is wrong (a bounce, an invalid number), which
+ * becomes a task to fix the contact; `outcomeUnknown` says it may have gone out, so it must not be
+ * resent by itself.
+ */
+export class DeliveryFailed extends AppError {
+  readonly permanent: boolean;
+  readonly contactProblem: boolean;
+  readonly outcomeUnknown: boolean;
+  constructor(code: string, message: string, opts: { permanent?: boolean; contactProblem?: boolean; outcomeUnknown?: boolean } = {}) {
+    super(502, code, message);
+    this.permanent = opts.permanent ?? false;
+    this.contactProblem = opts.contactProblem ?? false;
+    this.outcomeUnknown = opts.outcomeUnknown ?? false;
+  }
+}

@@ -4,7 +4,7 @@ import { buildApp } from './app.ts';
 import { connectDatabase, disconnectDatabase, syncIndexes } from './db.ts';
 import { createRedis } from './redis.ts';
 import { resolveSessionSecret } from './infra/secrets.ts';
-import { enqueueImport, importsQueue } from '../jobs/queues.ts';
+import { enqueueImport, importsQueue, messageQueue, notifyQueue, notifySmsQueue } from '../jobs/queues.ts';
 
 /** The API and web pages. Listens at once; /readyz tells when the database and Redis answer. */
 const { config, logger, connections } = await bootstrap('api');
@@ -13,7 +13,18 @@ redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
 // The entry point wires the HTTP side to the queue; src/ itself never imports jobs/.
 const queue = importsQueue(redis, connections.redisPrefix);
 const importQueue = { enqueueImport: (id: string) => enqueueImport(queue, id) };
-const app = buildApp({ config, redis, redisPrefix: connections.redisPrefix, sessionSecret: resolveSessionSecret(config.sessionSecret, config.dataDir), logger, importQueue });
+const notify = notifyQueue(redis, connections.redisPrefix);
+const notifySms = notifySmsQueue(redis, connections.redisPrefix);
+const messages = messageQueue(notify, notifySms, { attempts: config.notifications.attempts, delayMs: config.notifications.retryMs });
+const app = buildApp({
+  config,
+  redis,
+  redisPrefix: connections.redisPrefix,
+  sessionSecret: resolveSessionSecret(config.sessionSecret, config.dataDir),
+  logger,
+  importQueue,
+  messageQueue: messages,
+});
 const server = http.createServer(app);
 server.keepAliveTimeout = 65_000;
 
@@ -30,6 +41,6 @@ onShutdown(logger, async () => {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
-  await queue.close();
+  await Promise.all([queue.close(), notify.close(), notifySms.close()]);
   await Promise.allSettled([disconnectDatabase(), redis.quit()]);
 });

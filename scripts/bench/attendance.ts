@@ -234,7 +234,7 @@ try {
 
   const token = await coordinatorToken();
   const config = loadConfig({ DATA_DIR: scratch.dataDir, LOG_LEVEL: 'warn', SESSION_SECRET: randomBytes(24).toString('hex'), PERSONAL_CODE_KEY: randomBytes(24).toString('hex') });
-  const app = buildApp({ config, redis, redisPrefix, sessionSecret: config.sessionSecret!, logger: createLogger('warn', 'bench'), importQueue: { enqueueImport: async () => {} } });
+  const app = buildApp({ config, redis, redisPrefix, sessionSecret: config.sessionSecret!, logger: createLogger('warn', 'bench'), importQueue: { enqueueImport: async () => {} }, messageQueue: { enqueue: async () => {} } });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   scratch.onCleanup(async () => {

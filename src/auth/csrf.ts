@@ -5,9 +5,10 @@ import type { RequestHandler } from 'express';
  * Synchronizer-token CSRF protection for cookie sessions: the token lives in the session; forms
  * send it as `_csrf`, scripts using the cookie send `X-CSRF-Token`. Requests authenticated with a
  * bearer token carry no ambient credentials and are exempt, as are the JSON sign-in and the JSON
- * status lookup: a cross-site form cannot send JSON, and neither changes anything a session owns.
+ * status lookup (and the SMS provider's receipts, checked by their own token): a cross-site form
+ * cannot send JSON, and none of them changes anything a session owns.
  */
-const jsonExempt = new Set(['/api/session', '/api/status']);
+const jsonExempt = new Set(['/api/session', '/api/status', '/api/notifications/sms/receipts']);
 
 const { csrfSynchronisedProtection } = csrfSync({
   size: 32,

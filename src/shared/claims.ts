@@ -14,28 +14,36 @@ import mongoose, { Schema, type Model } from 'mongoose';
  * A claim whose writer died before writing blocks its document; such a claim older than
  * `staleAfterMs` is taken over, since a live change never takes that long.
  */
-const ClaimSchema = new Schema({ key: { type: String, required: true, unique: true }, at: { type: Date, required: true } }, { versionKey: false });
+const ClaimSchema = new Schema(
+  { key: { type: String, required: true, unique: true }, at: { type: Date, required: true }, by: { type: String, default: null } },
+  { versionKey: false },
+);
 export const ClaimModel = mongoose.model('Claim', ClaimSchema);
 
 const staleAfterMs = 2 * 60 * 1000;
 
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
-/** True when this caller now holds `key`; false when another caller holds it. */
-export async function claim(key: string, now = new Date()): Promise<boolean> {
+/**
+ * True when this caller now holds `key`; false when another caller holds it. A caller that names
+ * itself (`owner`, e.g. a job id) gets its own earlier claim back: a job retried after its worker
+ * died must be able to carry on with what it had claimed.
+ */
+export async function claim(key: string, now = new Date(), owner: string | null = null): Promise<boolean> {
   try {
-    await ClaimModel.collection.insertOne({ key, at: now } as never);
+    await ClaimModel.collection.insertOne({ key, at: now, by: owner } as never);
     return true;
   } catch (err) {
     if (!isDuplicate(err)) throw err;
   }
   const held = await ClaimModel.collection.findOne({ key });
+  if (held && owner && held.by === owner) return true;
   if (!held || now.getTime() - (held.at as Date).getTime() < staleAfterMs) return false;
   // Taken over from a writer that died: only one of several callers deletes it and inserts anew.
   const removed = await ClaimModel.collection.deleteOne({ _id: held._id });
   if (!removed.deletedCount) return false;
   try {
-    await ClaimModel.collection.insertOne({ key, at: now } as never);
+    await ClaimModel.collection.insertOne({ key, at: now, by: owner } as never);
     return true;
   } catch (err) {
     if (isDuplicate(err)) return false;

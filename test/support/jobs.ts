@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { createQueueRedis, type Redis } from '../../src/redis.ts';
-import { bullPrefix, enqueueImport, importsQueue, queueNames, type ImportJob } from '../../jobs/queues.ts';
+import { bullPrefix, enqueueImport, importsQueue, messageQueue as bullMessageQueue, notifyQueue, notifySmsQueue, queueNames, type ImportJob } from '../../jobs/queues.ts';
 import { importProcessor } from '../../jobs/processors/importSpreadsheet.ts';
 import type { ImportQueue } from '../../src/imports/jobs.ts';
 
@@ -16,13 +16,18 @@ export function startImportJobs(redisUrl: string, prefix: string, maxRows = 200_
     concurrency: 2,
   });
   const importQueue: ImportQueue = { enqueueImport: (id) => enqueueImport(queue, id) };
+  // The API's side of sending (resend); the notification tests start the senders themselves.
+  const notify = notifyQueue(connection, prefix);
+  const notifySms = notifySmsQueue(connection, prefix);
+  const messageQueue = bullMessageQueue(notify, notifySms, { attempts: 3, delayMs: 200 });
   return {
     queue,
     worker,
     importQueue,
+    messageQueue,
     async stop() {
       await worker.close();
-      await queue.close();
+      await Promise.all([queue.close(), notify.close(), notifySms.close()]);
       connection.disconnect();
     },
   };

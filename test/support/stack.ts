@@ -13,6 +13,7 @@ import { ensureRedis } from '../../src/infra/redisServer.ts';
 import { redisPrefixFor } from '../../src/infra/connections.ts';
 import { buildApp } from '../../src/app.ts';
 import type { ImportQueue } from '../../src/imports/jobs.ts';
+import type { MessageQueue } from '../../src/notifications/deps.ts';
 import '../../src/http/types.ts';
 import { startImportJobs, testPersonalCodeKey } from './jobs.ts';
 
@@ -60,8 +61,14 @@ export function testConfig(dataDir: string, extra: Record<string, string> = {}):
 }
 
 /** Builds another app instance on the run's database (e.g. with a different Redis). */
-export function buildTestApp(redis: Redis, redisPrefix: string, config: Config, importQueue: ImportQueue = { enqueueImport: async () => {} }): Express {
-  return buildApp({ config, redis, redisPrefix, sessionSecret: config.sessionSecret!, logger: createLogger('silent', 'test'), importQueue });
+export function buildTestApp(
+  redis: Redis,
+  redisPrefix: string,
+  config: Config,
+  importQueue: ImportQueue = { enqueueImport: async () => {} },
+  messageQueue: MessageQueue = { enqueue: async () => {} },
+): Express {
+  return buildApp({ config, redis, redisPrefix, sessionSecret: config.sessionSecret!, logger: createLogger('silent', 'test'), importQueue, messageQueue });
 }
 
 export async function startStack(env: NodeJS.ProcessEnv = process.env): Promise<Stack> {
@@ -102,7 +109,7 @@ export async function startStack(env: NodeJS.ProcessEnv = process.env): Promise<
   });
   const config = testConfig(dataDir);
   const jobs = startImportJobs(redisUrl, redisPrefix);
-  const app = buildTestApp(redis, redisPrefix, config, jobs.importQueue);
+  const app = buildTestApp(redis, redisPrefix, config, jobs.importQueue, jobs.messageQueue);
 
   current = {
     dataDir,

@@ -1,0 +1,133 @@
+import type { Types } from 'mongoose';
+import { DeviceNeedModel } from '../devices/model.ts';
+import { DomainEventModel, type DomainEvent } from '../events/model.ts';
+import { FoodCardModel } from '../foodcards/cardModel.ts';
+import { toLang } from '../i18n/index.ts';
+import { InstitutionModel } from '../institutions/model.ts';
+import { PlacementRequestModel } from '../kindergartens/model.ts';
+import { PupilModel } from '../pupils/model.ts';
+import { formatDay } from '../web/format.ts';
+import type { NotifyDeps } from './deps.ts';
+import { createMessages, type MessageDraft } from './messageService.ts';
+import { guardianRoute } from './recipients.ts';
+import type { TemplateName } from './templates.ts';
+
+type Event = Omit<DomainEvent, 'subject'> & { _id: Types.ObjectId; subject: NonNullable<DomainEvent['subject']> };
+
+/** The events that tell a guardian something, and the template each becomes; the rest need no message. */
+export const eventTemplates: Record<string, TemplateName> = {
+  'device.need_registered': 'need_registered',
+  'device.ready_for_pickup': 'device_ready_for_pickup',
+  'device.out_for_delivery': 'device_out_for_delivery',
+  'device.handed_over': 'device_handed_over',
+  'kindergarten.request_received': 'kindergarten_request_received',
+  'kindergarten.placed': 'kindergarten_placed',
+  'kindergarten.waiting': 'kindergarten_waiting',
+  'foodcard.ready': 'foodcard_ready',
+  'foodcard.collected': 'foodcard_collected',
+};
+
+const ids = (events: Event[], kind: string) => events.filter((e) => e.subject.kind === kind).map((e) => e.subject.id);
+const byId = <T extends { _id: unknown }>(docs: T[]) => new Map(docs.map((d) => [String(d._id), d]));
+const day = (value: unknown, lang: 'lv' | 'ru' | 'en') => (typeof value === 'string' && value ? formatDay(value, lang) : '');
+
+/** Builds the guardians' messages for these events (two queries per kind of subject, no joins). */
+export async function draftsForEvents(events: Event[], deps: NotifyDeps): Promise<MessageDraft[]> {
+  const wanted = events.filter((e) => eventTemplates[e.type]);
+  const [needs, requests, cards] = await Promise.all([
+    DeviceNeedModel.find({ _id: { $in: ids(wanted, 'deviceNeed') } }, { firstName: 1, referenceCode: 1, pupil: 1, institution: 1, pickup: 1, delivery: 1 }).lean(),
+    PlacementRequestModel.find({ _id: { $in: ids(wanted, 'placementRequest') } }, { 'child.firstName': 1, parent: 1, referenceCode: 1, institution: 1 }).lean(),
+    FoodCardModel.find({ _id: { $in: ids(wanted, 'foodCard') } }, { firstName: 1, referenceCode: 1, pupil: 1, institution: 1, loaded: 1 }).lean(),
+  ]);
+  const pupilIds = [...needs.map((n) => n.pupil), ...cards.map((c) => c.pupil)];
+  const [pupils, institutions] = await Promise.all([
+    PupilModel.find({ _id: { $in: pupilIds } }, { firstName: 1, guardian: 1, institution: 1 }).lean(),
+    InstitutionModel.find(
+      { _id: { $in: [...needs.map((n) => n.institution), ...cards.map((c) => c.institution), ...wanted.map((e) => e.institution).filter(Boolean)] } },
+      { name: 1, address: 1 },
+    ).lean(),
+  ]);
+  const needMap = byId(needs);
+  const requestMap = byId(requests);
+  const cardMap = byId(cards);
+  const pupilMap = byId(pupils);
+  const instMap = byId(institutions);
+  const statusUrl = `${deps.baseUrl}/status`;
+  const drafts: MessageDraft[] = [];
+  for (const e of wanted) {
+    const template = eventTemplates[e.type]!;
+    const data = (e.data ?? {}) as Record<string, unknown>;
+    const sid = String(e.subject.id);
+    if (e.subject.kind === 'deviceNeed' || e.subject.kind === 'foodCard') {
+      const subject = e.subject.kind === 'deviceNeed' ? needMap.get(sid) : cardMap.get(sid);
+      if (!subject) continue;
+      const pupil = pupilMap.get(String(subject.pupil));
+      const route = guardianRoute(pupil?.guardian, deps.configured);
+      if (!pupil || !route) continue;
+      const lang = toLang(pupil.guardian?.language);
+      const inst = instMap.get(String(subject.institution));
+      const need = e.subject.kind === 'deviceNeed' ? needMap.get(sid) : undefined;
+      const place = [inst?.name, inst?.address].filter(Boolean).join(', ');
+      drafts.push({
+        event: e.key,
+        template,
+        language: lang,
+        recipientRef: `guardian:${pupil._id}`,
+        recipient: { kind: 'guardian', address: route.address, name: pupil.guardian?.name ?? null },
+        channel: route.channel,
+        institution: subject.institution,
+        pupil: pupil._id,
+        params: {
+          firstName: subject.firstName || pupil.firstName,
+          code: subject.referenceCode ?? '',
+          statusUrl,
+          institution: inst?.name ?? '',
+          place,
+          hours: need?.pickup?.hours ?? '',
+          from: day(data.from ?? data.readyFrom, lang),
+          day: day(data.day, lang),
+          date: day(data.date, lang),
+        },
+      });
+    } else if (e.subject.kind === 'placementRequest') {
+      const r = requestMap.get(sid);
+      const route = guardianRoute(r?.parent, deps.configured);
+      if (!r || !route) continue;
+      const lang = toLang(r.parent?.language);
+      const kg = instMap.get(String(e.institution ?? r.institution));
+      drafts.push({
+        event: e.key,
+        template,
+        language: lang,
+        recipientRef: `parent:${r._id}`,
+        recipient: { kind: 'guardian', address: route.address, name: r.parent?.name ?? null },
+        channel: route.channel,
+        institution: (e.institution ?? r.institution ?? null) as Types.ObjectId | null,
+        pupil: null,
+        params: { firstName: r.child?.firstName ?? '', code: r.referenceCode, statusUrl, kindergarten: kg?.name ?? '', from: day(data.from, lang) },
+      });
+    }
+  }
+  return drafts;
+}
+
+/**
+ * Turns waiting events into messages, oldest first, a batch at a time. An event is marked handled
+ * only after its messages are made and queued, so a crash in between makes them again, which the
+ * unique message key turns into nothing.
+ */
+export async function dispatchEvents(deps: NotifyDeps, batch = 500): Promise<{ events: number; messages: number }> {
+  let events = 0;
+  let messages = 0;
+  for (;;) {
+    const page = (await DomainEventModel.find({ handledAt: null }).sort({ at: 1, _id: 1 }).limit(batch).lean()) as unknown as Event[];
+    if (!page.length) break;
+    const drafts = await draftsForEvents(page, deps);
+    const r = await createMessages(drafts, deps);
+    await DomainEventModel.updateMany({ _id: { $in: page.map((e) => e._id) }, handledAt: null }, { $set: { handledAt: deps.now() } });
+    events += page.length;
+    messages += r.made;
+    if (page.length < batch) break;
+  }
+  return { events, messages };
+}

@@ -44,10 +44,12 @@ export async function createMessages(drafts: MessageDraft[], deps: NotifyDeps): 
   const now = deps.now();
   const hashes = new Map(drafts.map((d) => [d, contactHash(deps.key, d.recipient.address)]));
   const out = await optedOut([...hashes.values()]);
+  const smsFrom = smsAllowedFrom(now);
   const docs = drafts.map((d) => {
     const key = `${d.event}|${d.recipientRef}|${d.channel}`;
     const def = templates[d.template];
     const suppressed = !def.essential && d.recipient.kind === 'guardian' && out.has(hashes.get(d)!);
+    const held = d.channel === 'sms' && smsFrom > now;
     const link = def.audience === 'guardian' && !def.essential ? optOutUrl(deps.baseUrl, deps.key, d.recipient.address) : undefined;
     const text = renderTemplate(d.template, d.language, d.params, link);
     return {
@@ -63,7 +65,9 @@ export async function createMessages(drafts: MessageDraft[], deps: NotifyDeps): 
       pupil: d.pupil ?? null,
       subject: text.subject,
       body: text.body,
-      status: suppressed ? 'suppressed' : 'queued',
+      // An SMS made at night shows as held until the morning, when its delayed job sends it.
+      status: suppressed ? 'suppressed' : held ? 'held' : 'queued',
+      notBefore: held && !suppressed ? smsFrom : null,
       failure: suppressed ? { code: 'opted_out', message: null } : { code: null, message: null },
     };
   });

@@ -73,7 +73,7 @@ export function notificationApiRoutes(deps: NotifyDeps, receiptToken: string | u
   });
   router.get('/api/institutions/:code/contact-tasks', requireStaff(), async (req, res) => {
     const inst = await findInstitutionFor(actorOf(req), String(req.params.code));
-    res.json({ items: await listContactTasks(actorOf(req), inst._id) });
+    res.json({ institution: inst.code, items: await listContactTasks(actorOf(req), inst._id) });
   });
   router.post('/api/institutions/:code/contact-tasks/:taskId/done', requireStaff(), async (req, res) => {
     const inst = await findInstitutionFor(actorOf(req), String(req.params.code));

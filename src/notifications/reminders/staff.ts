@@ -58,31 +58,29 @@ export async function attendanceMissing(deps: NotifyDeps, settings: ReminderSett
 
 /**
  * During the device campaign, the principals of schools whose needs list has not changed (by form
- * or by an upload) for N days; again every N days while it stays so.
+ * or by an upload) in the last N days; at most once in each N-day window of the campaign. Two
+ * plain queries for what did change (FerretDB has no $max in $group), the rest is subtraction.
  */
 export async function needsStale(deps: NotifyDeps, settings: ReminderSettings): Promise<MessageDraft[]> {
   const s = settings.needsStale;
   const now = deps.now();
   const today = rigaToday(now);
   if (!s.enabled || !s.campaignFrom || today < s.campaignFrom || (s.campaignTo && today > s.campaignTo)) return [];
-  const schools = await InstitutionModel.find({ type: 'school' }, { name: 1, code: 1 }).lean();
-  const [needUpdates, uploads] = await Promise.all([
-    DeviceNeedModel.aggregate<{ _id: Types.ObjectId; at: Date }>([{ $group: { _id: '$institution', at: { $max: '$updatedAt' } } }]),
-    ImportModel.aggregate<{ _id: string; at: Date }>([{ $match: { kind: 'device-needs', status: 'succeeded' } }, { $group: { _id: '$institutionCode', at: { $max: '$createdAt' } } }]),
+  const campaignDays = Math.floor((now.getTime() - rigaMoment(s.campaignFrom, '00:00').getTime()) / dayMs);
+  if (campaignDays < s.days) return [];
+  const since = new Date(now.getTime() - s.days * dayMs);
+  const [schools, changed, uploaded] = await Promise.all([
+    InstitutionModel.find({ type: 'school' }, { name: 1, code: 1 }).lean(),
+    DeviceNeedModel.distinct('institution', { updatedAt: { $gte: since } }),
+    ImportModel.distinct('institutionCode', { kind: 'device-needs', status: 'succeeded', createdAt: { $gte: since } }),
   ]);
-  const byInst = new Map(needUpdates.map((u) => [String(u._id), new Date(u.at).getTime()]));
-  const byCode = new Map(uploads.map((u) => [u._id, new Date(u.at).getTime()]));
-  const start = rigaMoment(s.campaignFrom, '00:00').getTime();
-  const stale = schools
-    .map((k) => {
-      const since = Math.max(start, byInst.get(String(k._id)) ?? 0, byCode.get(k.code) ?? 0);
-      return { k, since, days: Math.floor((now.getTime() - since) / dayMs) };
-    })
-    .filter((x) => x.days >= s.days);
-  const principals = await principalsOf(stale.map((x) => x.k._id));
-  return stale.flatMap(({ k, since, days }) =>
+  const fresh = new Set([...changed.map(String), ...uploaded.map(String)]);
+  const stale = schools.filter((k) => !fresh.has(String(k._id)) && !fresh.has(k.code));
+  const principals = await principalsOf(stale.map((k) => k._id));
+  const window = Math.floor(campaignDays / s.days);
+  return stale.flatMap((k) =>
     (principals.get(String(k._id)) ?? []).map((p) =>
-      toStaff(`reminder.needs_stale:${k._id}:${since}:${Math.floor(days / s.days)}`, 'needs_stale', p, deps, { institution: k.name, days, url: `${deps.baseUrl}/devices` }, k._id),
+      toStaff(`reminder.needs_stale:${k._id}:${s.campaignFrom}:${window}`, 'needs_stale', p, deps, { institution: k.name, days: s.days, url: `${deps.baseUrl}/devices` }, k._id),
     ),
   );
 }

@@ -50,6 +50,8 @@ import { kindergartenPages } from './kindergartens/pages.ts';
 import type { MessageQueue, NotifyDeps } from './notifications/deps.ts';
 import { configuredChannels, publicBaseUrl } from './notifications/channels/index.ts';
 import { notificationApiRoutes } from './notifications/routes.ts';
+import { notificationPages } from './notifications/pages.ts';
+import { optOutPages } from './notifications/optOutPages.ts';
 
 export type AppDeps = { config: Config; redis: Redis; redisPrefix: string; sessionSecret: string; logger: Logger; importQueue: ImportQueue; messageQueue: MessageQueue };
 
@@ -137,6 +139,8 @@ export function buildApp(deps: AppDeps): Express {
     now: () => new Date(),
   };
   app.use(notificationApiRoutes(notify, config.notifications.smsReceiptToken));
+  app.use(notificationPages(notify));
+  app.use(optOutPages());
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -1,9 +1,13 @@
 import { Router } from 'express';
-import { actorOf, requireRole, requireStaff } from '../auth/scope.ts';
+import { actorOf, findInstitutionFor, requireRole, requireStaff } from '../auth/scope.ts';
 import { html } from '../web/html.ts';
 import { layout, pageContext } from '../web/layout.ts';
 import { translator, type TFunction } from '../i18n/index.ts';
 import { getInstitution, listInstitutions } from './service.ts';
+import { closeContactTask, listContactTasks } from '../notifications/taskService.ts';
+import { contactTasksSection } from '../notifications/views/contactTasksView.ts';
+import { text } from '../web/formValues.ts';
+import { ip } from '../web/pageSupport.ts';
 
 type Period = { from: string | null; to: string | null };
 
@@ -32,7 +36,11 @@ export function institutionPages(): Router {
   router.get('/institutions/:code', requireStaff(), async (req, res) => {
     const ctx = pageContext(req);
     const t = translator(ctx.lang);
-    const inst = await getInstitution(actorOf(req), String(req.params.code));
+    const actor = actorOf(req);
+    const inst = await getInstitution(actor, String(req.params.code));
+    const { _id } = await findInstitutionFor(actor, inst.code);
+    const tasks = await listContactTasks(actor, _id);
+    const fixed = text(req.query, 'done') === 'contact' ? t('institutions.contactTasks.done') : null;
     const body = html`<dl class="facts">
   <dt>${t('institutions.code')}</dt><dd>${inst.code}</dd>
   <dt>${t('institutions.type')}</dt><dd>${t(`types.${inst.type}`)}</dd>
@@ -44,8 +52,18 @@ ${inst.type === 'kindergarten'
       ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t('institutions.group')}</th><th scope="col" class="num">${t('institutions.capacity')}</th></tr></thead>
 <tbody>${inst.groups.map((g) => html`<tr><td>${g.name}</td><td class="num">${g.capacity}</td></tr>`)}</tbody></table></div>`
       : html`<p>${t('institutions.noGroups')}</p>`}`
-  : ''}`;
+  : ''}
+${contactTasksSection({ ctx, t }, inst.code, tasks, fixed)}`;
     res.type('html').send(layout(ctx, inst.name, body).value);
+  });
+
+  // A contact was fixed: the task closes. Scope first: another institution's code answers 404
+  // before the form is looked at.
+  router.post('/institutions/:code/contact-tasks/:taskId/done', requireStaff(), async (req, res) => {
+    const actor = actorOf(req);
+    const inst = await findInstitutionFor(actor, String(req.params.code));
+    await closeContactTask(actor, inst._id, String(req.params.taskId), ip(req));
+    res.redirect(303, `/institutions/${encodeURIComponent(inst.code)}?done=contact#contact-tasks`);
   });
   return router;
 }

@@ -24,6 +24,7 @@ function navItems(ctx: PageContext): Array<{ href: string; key: string }> {
       { href: '/kindergartens', key: 'nav.kindergartens' },
       { href: '/foodcards', key: 'nav.foodcards' },
       { href: '/imports', key: 'nav.imports' },
+      { href: '/notifications', key: 'nav.messages' },
       { href: '/users', key: 'nav.users' },
       { href: '/audit', key: 'nav.audit' },
     ];

@@ -12,6 +12,9 @@ import { placeVia, requestVia } from '../support/kindergartens.ts';
 import { rigaToday } from '../../src/shared/dates.ts';
 import { AttendanceModel, PlacementRequestModel } from '../../src/kindergartens/model.ts';
 import { EntitlementModel } from '../../src/foodcards/model.ts';
+import { ContactTaskModel, MessageModel } from '../../src/notifications/model.ts';
+import { createMessages } from '../../src/notifications/messageService.ts';
+import { testPersonalCodeKey } from '../support/jobs.ts';
 import { FoodCardModel } from '../../src/foodcards/cardModel.ts';
 
 /**
@@ -34,6 +37,11 @@ const publicRoutes = new Set([
   'GET /status',
   'POST /status',
   'POST /api/status',
+  // The guardian's opt-out link (the token is an HMAC of the address), and the SMS provider's
+  // receipts (checked by their own token).
+  'GET /notifications/opt-out/:token',
+  'POST /notifications/opt-out/:token',
+  'POST /api/notifications/sms/receipts',
 ]);
 
 // Staff routes without a target in the path: they answer B about B only (checked for A's data),
@@ -82,10 +90,14 @@ const ownScopeRoutes = new Map<string, number[]>([
 ]);
 
 // Routes whose answer holds no institution's data as text even for those allowed (templates, workbooks).
-const noInstitutionData = new Set(['GET /api/imports/templates/:kind.xlsx', 'GET /api/imports/:importId/report.xlsx', 'GET /api/food-periods/:periodId', 'GET /api/food-periods/:periodId/batches', 'GET /api/food-batches/:batchId/order.xlsx']);
+const noInstitutionData = new Set([
+  'GET /api/notifications/messages/:messageId',
+  'GET /api/notifications/templates/:template',
+  'GET /notifications/messages/:messageId',
+'GET /api/imports/templates/:kind.xlsx', 'GET /api/imports/:importId/report.xlsx', 'GET /api/food-periods/:periodId', 'GET /api/food-periods/:periodId/batches', 'GET /api/food-batches/:batchId/order.xlsx']);
 
 type Fixture = {
-  a: { code: string; name: string; principalEmail: string; principalId: string; groupName: string; importId: string; needId: string; serial: string; runId: string; stopId: string; requestId: string; periodId: string; entitlementId: string; batchId: string; cardId: string };
+  a: { code: string; name: string; principalEmail: string; principalId: string; groupName: string; importId: string; needId: string; serial: string; runId: string; stopId: string; requestId: string; periodId: string; entitlementId: string; batchId: string; cardId: string; messageId: string; taskId: string };
   bToken: string;
   aToken: string;
   coordToken: string;
@@ -93,7 +105,7 @@ type Fixture = {
 
 function paramsFor(f: Fixture): Record<string, string> {
   const a = f.a;
-  return { code: a.code, id: a.principalId, importId: a.importId, kind: 'device-needs', needId: a.needId, serial: a.serial, runId: a.runId, stopId: a.stopId, requestId: a.requestId, day: rigaToday(), periodId: a.periodId, entitlementId: a.entitlementId, batchId: a.batchId, cardId: a.cardId };
+  return { code: a.code, id: a.principalId, importId: a.importId, kind: 'device-needs', needId: a.needId, serial: a.serial, runId: a.runId, stopId: a.stopId, requestId: a.requestId, day: rigaToday(), periodId: a.periodId, entitlementId: a.entitlementId, batchId: a.batchId, cardId: a.cardId, messageId: a.messageId, taskId: a.taskId, template: 'need_registered', token: 'A'.repeat(32) };
 }
 
 function fill(path: string, params: Record<string, string>): string {
@@ -145,6 +157,14 @@ describe('tenant isolation: every staff route as a principal of another institut
     // The first card batch of the period (final at once) holds A's card.
     const batch = await request(stack().app).post(`/api/food-periods/${period.body.id}/batches`).set('Authorization', `Bearer ${coordToken}`).send({}).expect(201);
     const card = await FoodCardModel.findOne({}).lean();
+    // A message to A's guardian and a contact of A's to fix.
+    const pupil = (await DeviceNeedModel.findById(homeNeed.id).lean())!.pupil;
+    await createMessages(
+      [{ event: 'test.tenant', template: 'need_registered', language: 'lv', recipientRef: `guardian:${pupil}`, recipient: { kind: 'guardian', address: '+37126000001' }, channel: 'outbox', institution: a.institution._id, pupil, params: { firstName: 'Alfrēds', code: homeNeed.referenceCode, statusUrl: 'x', institution: 'Alpha kindergarten' } }],
+      { key: testPersonalCodeKey, baseUrl: 'http://x', configured: { email: false, sms: false }, queue: { enqueue: async () => {} }, now: () => new Date() },
+    );
+    const message = await MessageModel.findOne({}).lean();
+    const task = await ContactTaskModel.create({ institution: a.institution._id, pupil, channel: 'sms', address: '+37126000001', message: message!._id, reason: { code: 'invalid_number' }, openKey: `${pupil}:sms` });
     f = {
       a: {
         code: a.code,
@@ -162,6 +182,8 @@ describe('tenant isolation: every staff route as a principal of another institut
         entitlementId: String(entitlement!._id),
         batchId: batch.body.batch.id,
         cardId: String(card!._id),
+        messageId: String(message!._id),
+        taskId: String(task._id),
       },
       aToken,
       bToken: await makeToken(pb.email),
@@ -214,6 +236,8 @@ describe('tenant isolation: every staff route as a principal of another institut
     expect(placement).to.include({ status: 'placed' });
     expect(await AttendanceModel.countDocuments({ institution: inst!._id })).to.equal(1);
     expect(await EntitlementModel.countDocuments({ institution: inst!._id })).to.equal(1);
+    expect(await ContactTaskModel.countDocuments({ institution: inst!._id, status: 'open' })).to.equal(1);
+    expect((await MessageModel.findById(f.a.messageId).lean())!.status).to.equal('queued');
   });
 
   it('the same parameterised routes do answer for those allowed (so the 404s above are real)', async () => {

@@ -58,12 +58,9 @@ export function notifyRunsQueue(connection: Redis, redisPrefix: string): Queue<N
 
 // E-mails go in batches: one job claims, sends and records its messages (a few at a time, see
 // sendMessages) over pooled SMTP connections, which costs far less per message than a job each.
-// A batch starts by loading its messages with one `_id: {$in}` query, which the embedded FerretDB
-// answers by scanning the whole messages collection (about a second at 10,000 messages), so
-// batches are as large as what the producer queues at once (createMessages' chunk of 1,000):
-// 25 a batch made 400 scans out of 10,000 reminders. Only the messages in flight are ever
-// `sending`, so a batch's size does not change what a crashed job leaves unknown.
-const emailBatch = 1000;
+// Only the messages in flight are ever `sending`, so a batch's size does not change what a
+// crashed job leaves unknown.
+const emailBatch = 100;
 
 const jobIdOf = (ids: string[], salt = '') => `send-${createHash('sha1').update(`${ids.join(',')}|${salt}`).digest('hex')}`;
 

@@ -1,17 +1,23 @@
 import type { Types } from 'mongoose';
-import { DeviceNeedModel } from '../devices/model.ts';
+import { DeviceNeedModel, type DeviceNeed } from '../devices/model.ts';
 import { DomainEventModel, type DomainEvent } from '../events/model.ts';
-import { FoodCardModel } from '../foodcards/cardModel.ts';
+import { FoodCardModel, type FoodCard } from '../foodcards/cardModel.ts';
 import { toLang } from '../i18n/index.ts';
 import { InstitutionModel } from '../institutions/model.ts';
-import { PlacementRequestModel } from '../kindergartens/model.ts';
-import { PupilModel } from '../pupils/model.ts';
+import { PlacementRequestModel, type PlacementRequest } from '../kindergartens/model.ts';
+import { PupilModel, type Pupil } from '../pupils/model.ts';
+import { findByIds } from '../shared/byIds.ts';
+import { updateAll } from '../shared/bulkWrites.ts';
 import { formatDay } from '../web/format.ts';
 import type { NotifyDeps } from './deps.ts';
 import { createMessages, type MessageDraft } from './messageService.ts';
 import { guardianRoute } from './recipients.ts';
 import type { TemplateName } from './templates.ts';
 
+type NeedDoc = Pick<DeviceNeed, 'firstName' | 'referenceCode' | 'pupil' | 'institution' | 'pickup' | 'delivery'> & { _id: Types.ObjectId };
+type RequestDoc = Pick<PlacementRequest, 'child' | 'parent' | 'referenceCode' | 'institution' | '_id'>;
+type CardDoc = Pick<FoodCard, 'firstName' | 'referenceCode' | 'pupil' | 'institution' | 'loaded'> & { _id: Types.ObjectId };
+type PupilDoc = Pick<Pupil, 'firstName' | 'guardian' | 'institution'> & { _id: Types.ObjectId };
 type Event = Omit<DomainEvent, 'subject'> & { _id: Types.ObjectId; subject: NonNullable<DomainEvent['subject']> };
 
 /** The events that tell a guardian something, and the template each becomes; the rest need no message. */
@@ -34,18 +40,16 @@ const day = (value: unknown, lang: 'lv' | 'ru' | 'en') => (typeof value === 'str
 /** Builds the guardians' messages for these events (two queries per kind of subject, no joins). */
 export async function draftsForEvents(events: Event[], deps: NotifyDeps): Promise<MessageDraft[]> {
   const wanted = events.filter((e) => eventTemplates[e.type]);
+  // By id, one lookup each (see findByIds): `$in` reads whole collections on the embedded database.
   const [needs, requests, cards] = await Promise.all([
-    DeviceNeedModel.find({ _id: { $in: ids(wanted, 'deviceNeed') } }, { firstName: 1, referenceCode: 1, pupil: 1, institution: 1, pickup: 1, delivery: 1 }).lean(),
-    PlacementRequestModel.find({ _id: { $in: ids(wanted, 'placementRequest') } }, { 'child.firstName': 1, parent: 1, referenceCode: 1, institution: 1 }).lean(),
-    FoodCardModel.find({ _id: { $in: ids(wanted, 'foodCard') } }, { firstName: 1, referenceCode: 1, pupil: 1, institution: 1, loaded: 1 }).lean(),
+    findByIds<NeedDoc>(DeviceNeedModel, ids(wanted, 'deviceNeed'), { firstName: 1, referenceCode: 1, pupil: 1, institution: 1, pickup: 1, delivery: 1 }),
+    findByIds<RequestDoc>(PlacementRequestModel, ids(wanted, 'placementRequest'), { 'child.firstName': 1, parent: 1, referenceCode: 1, institution: 1 } as Record<string, 1>),
+    findByIds<CardDoc>(FoodCardModel, ids(wanted, 'foodCard'), { firstName: 1, referenceCode: 1, pupil: 1, institution: 1, loaded: 1 }),
   ]);
   const pupilIds = [...needs.map((n) => n.pupil), ...cards.map((c) => c.pupil)];
   const [pupils, institutions] = await Promise.all([
-    PupilModel.find({ _id: { $in: pupilIds } }, { firstName: 1, guardian: 1, institution: 1 }).lean(),
-    InstitutionModel.find(
-      { _id: { $in: [...needs.map((n) => n.institution), ...cards.map((c) => c.institution), ...wanted.map((e) => e.institution).filter(Boolean)] } },
-      { name: 1, address: 1 },
-    ).lean(),
+    findByIds<PupilDoc>(PupilModel, pupilIds, { firstName: 1, guardian: 1, institution: 1 }),
+    InstitutionModel.find({}, { name: 1, address: 1 }).lean(),
   ]);
   const needMap = byId(needs);
   const requestMap = byId(requests);
@@ -124,7 +128,8 @@ export async function dispatchEvents(deps: NotifyDeps, batch = 500): Promise<{ e
     if (!page.length) break;
     const drafts = await draftsForEvents(page, deps);
     const r = await createMessages(drafts, deps);
-    await DomainEventModel.updateMany({ _id: { $in: page.map((e) => e._id) }, handledAt: null }, { $set: { handledAt: deps.now() } });
+    const at = deps.now();
+    await updateAll(DomainEventModel, page.map((e) => ({ _id: e._id, set: { handledAt: at } })));
     events += page.length;
     messages += r.made;
     if (page.length < batch) break;

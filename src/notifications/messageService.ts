@@ -8,7 +8,8 @@ import { guardedUpdate } from '../shared/claims.ts';
 import { insertAll } from '../shared/bulkWrites.ts';
 import { contactHash, optedOut, optOutUrl } from './contacts.ts';
 import type { NotifyDeps } from './deps.ts';
-import { MessageModel, type ChannelName, type Message } from './model.ts';
+import { MessageModel, sendableStatuses, type ChannelName, type Message } from './model.ts';
+import { findByIds } from '../shared/byIds.ts';
 import { smsAllowedFrom } from './quietHours.ts';
 import { renderTemplate, templates, type TemplateName, type TemplateParams } from './templates.ts';
 
@@ -72,11 +73,17 @@ export async function createMessages(drafts: MessageDraft[], deps: NotifyDeps): 
     };
   });
   let made = 0;
+  let queued = 0;
   for (let i = 0; i < docs.length; i += chunk) {
     const part = docs.slice(i, i + chunk);
-    made += part.length - (await insertAll(MessageModel, part)).size;
+    const existing = await insertAll(MessageModel, part);
+    made += part.length - existing.size;
+    // What was just made is known to wait; one made earlier (a run cut off before queueing it, or
+    // simply made before) is looked up, and queued only if it still waits.
+    const fresh = part.filter((d, j) => !existing.has(j) && d.status !== 'suppressed');
+    await enqueue(fresh, deps);
+    queued += fresh.length + (await queueWaiting(part.filter((_, j) => existing.has(j)).map((d) => d._id), deps));
   }
-  const queued = await queueWaiting(docs.map((d) => d._id), deps);
   return { made, queued };
 }
 
@@ -103,13 +110,19 @@ export async function queueWaiting(ids: string[], deps: NotifyDeps, salt?: strin
   let queued = 0;
   const now = deps.now();
   for (let i = 0; i < ids.length; i += chunk) {
-    const waiting = await MessageModel.find({ _id: { $in: ids.slice(i, i + chunk) }, status: { $in: ['queued', 'held', 'retrying'] } }, { channel: 1 }).lean();
-    const sms = waiting.filter((m) => m.channel === 'sms').map((m) => String(m._id));
-    const other = waiting.filter((m) => m.channel !== 'sms').map((m) => String(m._id));
-    await deps.queue.enqueue({ sms, other }, { smsDelayMs: smsAllowedFrom(now).getTime() - now.getTime(), salt });
+    const found = await findByIds<{ _id: string; channel: string; status: string }>(MessageModel, ids.slice(i, i + chunk), { channel: 1, status: 1 });
+    const waiting = found.filter((m) => (sendableStatuses as readonly string[]).includes(m.status));
+    await enqueue(waiting, deps, salt, now);
     queued += waiting.length;
   }
   return queued;
+}
+
+async function enqueue(messages: Array<{ _id: string; channel: string }>, deps: NotifyDeps, salt?: string, now = deps.now()): Promise<void> {
+  if (!messages.length) return;
+  const sms = messages.filter((m) => m.channel === 'sms').map((m) => String(m._id));
+  const other = messages.filter((m) => m.channel !== 'sms').map((m) => String(m._id));
+  await deps.queue.enqueue({ sms, other }, { smsDelayMs: smsAllowedFrom(now).getTime() - now.getTime(), salt });
 }
 
 export type MessageFilter = { status?: string; channel?: string; template?: string; institution?: Types.ObjectId; q?: string; from?: Date; to?: Date };

@@ -19,10 +19,10 @@ const MessageSchema = new Schema(
     _id: { type: String, required: true },
     key: { type: String, required: true, unique: true },
     event: { type: String, required: true },
-    template: { type: String, required: true, index: true },
+    template: { type: String, required: true },
     essential: { type: Boolean, required: true },
     language: { type: String, enum: ['lv', 'ru', 'en'], required: true },
-    channel: { type: String, enum: channels, required: true, index: true },
+    channel: { type: String, enum: channels, required: true },
     recipient: {
       kind: { type: String, enum: recipientKinds, required: true },
       // An e-mail address or a +371… number; `name` is only for the log.
@@ -30,8 +30,8 @@ const MessageSchema = new Schema(
       name: { type: String, default: null },
       user: { type: Schema.Types.ObjectId, default: null },
     },
-    institution: { type: Schema.Types.ObjectId, default: null, index: true },
-    pupil: { type: Schema.Types.ObjectId, default: null, index: true },
+    institution: { type: Schema.Types.ObjectId, default: null },
+    pupil: { type: Schema.Types.ObjectId, default: null },
     subject: { type: String, default: '' },
     body: { type: String, required: true },
     status: { type: String, enum: messageStatuses, required: true, default: 'queued', index: true },
@@ -49,6 +49,9 @@ const MessageSchema = new Schema(
   },
   { timestamps: true, versionKey: false },
 );
+// Few indexes on purpose: every send rewrites a message twice (sending, then its outcome), and on
+// the embedded database each index is one more write each time. The log filters by status and
+// sorts by time; receipts find a message by the provider's id.
 MessageSchema.index({ createdAt: -1, _id: -1 });
 
 type StoredMessage = InferSchemaType<typeof MessageSchema>;

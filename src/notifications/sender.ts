@@ -1,6 +1,7 @@
 import { DeliveryFailed } from '../errors.ts';
 import { claim } from '../shared/claims.ts';
 import { mapLimit } from '../shared/concurrency.ts';
+import { findByIds } from '../shared/byIds.ts';
 import type { PersonalCodeKey } from '../pupils/personalCodes.ts';
 import type { Channels } from './channels/types.ts';
 import { contactHash, optedOut } from './contacts.ts';
@@ -32,7 +33,7 @@ const sendingStaleMs = 5 * 60 * 1000;
  * or may not have gone, so it becomes `unknown` for a person to decide, never silently resent.
  */
 export async function sendMessages(ids: string[], attempt: Attempt, deps: SendDeps, concurrency = 8): Promise<SendOutcome[]> {
-  const docs = (await MessageModel.find({ _id: { $in: ids } }).lean()) as unknown as Message[];
+  const docs = await findByIds<Message>(MessageModel, ids);
   const out = await optedOut(docs.filter((m) => m.recipient.kind === 'guardian' && !m.essential).map((m) => contactHash(deps.key, m.recipient.address)));
   const found = new Set(docs.map((m) => m._id));
   const missing: SendOutcome[] = ids.filter((id) => !found.has(id)).map((id) => ({ id, result: 'skipped' }));

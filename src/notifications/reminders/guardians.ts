@@ -3,7 +3,8 @@ import { DeviceNeedModel } from '../../devices/model.ts';
 import { FoodCardModel } from '../../foodcards/cardModel.ts';
 import { toLang } from '../../i18n/index.ts';
 import { InstitutionModel } from '../../institutions/model.ts';
-import { PupilModel } from '../../pupils/model.ts';
+import { PupilModel, type Pupil } from '../../pupils/model.ts';
+import { findByIds } from '../../shared/byIds.ts';
 import { addDays, rigaToday } from '../../shared/dates.ts';
 import type { NotifyDeps } from '../deps.ts';
 import type { MessageDraft } from '../messageService.ts';
@@ -14,6 +15,7 @@ import type { TemplateName } from '../templates.ts';
 type Waiting = { id: Types.ObjectId; pupil: Types.ObjectId; institution: Types.ObjectId; firstName: string; code: string; since: string };
 
 const chunk = 2000;
+type PupilDoc = Pick<Pupil, 'firstName' | 'guardian'> & { _id: Types.ObjectId };
 
 /**
  * A device or food card ready for N days and still not collected: the guardian is reminded after N
@@ -38,7 +40,7 @@ async function draftsFor(template: TemplateName, items: Waiting[], today: string
   const insts = new Map((await InstitutionModel.find({ _id: { $in: [...new Set(items.map((i) => String(i.institution)))] } }, { name: 1, address: 1 }).lean()).map((i) => [String(i._id), i]));
   for (let i = 0; i < items.length; i += chunk) {
     const part = items.slice(i, i + chunk);
-    const pupils = new Map((await PupilModel.find({ _id: { $in: part.map((p) => p.pupil) } }, { firstName: 1, guardian: 1 }).lean()).map((p) => [String(p._id), p]));
+    const pupils = new Map((await findByIds<PupilDoc>(PupilModel, part.map((p) => p.pupil), { firstName: 1, guardian: 1 })).map((p) => [String(p._id), p]));
     for (const item of part) {
       const pupil = pupils.get(String(item.pupil));
       const route = guardianRoute(pupil?.guardian, deps.configured);

@@ -6,18 +6,16 @@ import { runReminders } from '../../src/notifications/reminders/index.ts';
 import type { NotifyRunJob } from '../queues.ts';
 
 /**
- * The scheduled notification runs: `dispatch` turns new events into messages and requeues stuck
- * ones; `reminders` checks the reminders. Both are safe to run twice or side by side: every
+ * The scheduled notification runs: `dispatch` turns new events into messages; `reminders` checks
+ * the reminders and requeues stuck messages. Both are safe to run twice or side by side: every
  * message has a deterministic key.
  */
 export function notificationRunProcessor(deps: NotifyDeps) {
   return async (job: Job<NotifyRunJob>) => {
-    if (job.name === 'dispatch') {
-      const r = await dispatchEvents(deps);
-      const requeued = await requeueStuck(deps);
-      return { ...r, requeued };
-    }
-    if (job.name === 'reminders') return runReminders(deps);
+    if (job.name === 'dispatch') return dispatchEvents(deps);
+    // Stuck messages wait at least a quarter of an hour before anyone requeues them, so looking
+    // for them every five minutes, with the reminders, is often enough.
+    if (job.name === 'reminders') return { ...(await runReminders(deps)), requeued: await requeueStuck(deps) };
     throw new Error(`unknown notifications run ${job.name}`);
   };
 }

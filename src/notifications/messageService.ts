@@ -95,12 +95,14 @@ export async function createMessages(drafts: MessageDraft[], deps: NotifyDeps): 
 export async function requeueStuck(deps: NotifyDeps, olderThanMs = 15 * 60 * 1000, limit = 2000): Promise<number> {
   const now = deps.now();
   const before = new Date(now.getTime() - olderThanMs);
-  const stuck = await MessageModel.find(
-    { $or: [{ status: { $in: ['queued', 'retrying'] }, updatedAt: { $lt: before } }, { status: 'held', notBefore: { $lt: before } }] },
-    { _id: 1 },
-  )
-    .limit(limit)
-    .lean();
+  // One query per status: a plain status equality is what the embedded database can look up by
+  // index (an `$or` or `$in` there reads the whole collection).
+  const found = await Promise.all([
+    MessageModel.find({ status: 'queued', updatedAt: { $lt: before } }, { _id: 1 }).limit(limit).lean(),
+    MessageModel.find({ status: 'retrying', updatedAt: { $lt: before } }, { _id: 1 }).limit(limit).lean(),
+    MessageModel.find({ status: 'held', notBefore: { $lt: before } }, { _id: 1 }).limit(limit).lean(),
+  ]);
+  const stuck = found.flat();
   if (!stuck.length) return 0;
   return queueWaiting(stuck.map((m) => String(m._id)), deps, `s${Math.floor(now.getTime() / olderThanMs)}`);
 }

@@ -6,6 +6,7 @@ import { registerNeedVia } from '../support/devices.ts';
 import { eventually } from '../support/process.ts';
 import { startNotifyWorkers, startSmsProvider, startSmtp, testClock } from '../support/notify.ts';
 import { dispatchEvents } from '../../src/notifications/eventMessages.ts';
+import { createMessages, requeueStuck } from '../../src/notifications/messageService.ts';
 import { ContactTaskModel, MessageModel } from '../../src/notifications/model.ts';
 import { recordEvents } from '../../src/events/service.ts';
 import { DeviceNeedModel } from '../../src/devices/model.ts';
@@ -173,6 +174,28 @@ describe('notifications: sending (real SMTP server, real HTTP SMS provider)', fu
       const again = await MessageModel.findById(id).lean();
       expect(again).to.deep.include({ status: 'sent', resends: 1, attempts: 1 });
       await api().post(`/api/notifications/messages/${byTemplate.device_handed_over!._id}/resend`).set('Authorization', `Bearer ${coord}`).expect(409);
+    } finally {
+      await w.close();
+      await smtp.close();
+    }
+  });
+
+  it('queues again a message whose job was lost (a Redis that restarted empty) and sends it once', async () => {
+    const smtp = await startSmtp();
+    const clock = testClock(midday);
+    const w = startNotifyWorkers({ SMTP_URL: smtp.url }, clock.now);
+    try {
+      // Made, but its job never reached the queue.
+      const lost = { ...w.deps, queue: { enqueue: async () => {} } };
+      await createMessages([{ event: 'test.lost', template: 'returns_overdue', language: 'en', recipientRef: 'user:1', recipient: { kind: 'staff', address: 'office@example.lv' }, channel: 'email', params: { count: 2, url: 'x' } }], lost);
+      expect(await requeueStuck(w.deps), 'not yet: it may still be on its way').to.equal(0);
+      clock.set(new Date(Date.now() + 16 * 60 * 1000));
+      expect(await requeueStuck(w.deps)).to.equal(1);
+      await eventually('sent', async () => smtp.mails.length === 1);
+      await settled(waiting, 'recorded');
+      clock.set(new Date(Date.now() + 32 * 60 * 1000));
+      expect(await requeueStuck(w.deps), 'sent: nothing to requeue').to.equal(0);
+      expect(smtp.mails).to.have.length(1);
     } finally {
       await w.close();
       await smtp.close();

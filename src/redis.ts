@@ -31,4 +31,14 @@ export async function pingRedis(client: Redis, timeoutMs = 1500): Promise<boolea
   return Promise.race([client.ping().then(() => true, () => false), timeout]);
 }
 
+/** Deletes every key under an instance's prefix (`prefix:*`), a page of keys at a time. */
+export async function deleteKeysUnder(client: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await client.del(...keys);
+  } while (cursor !== '0');
+}
+
 export type { Redis };

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createRedis } from '../../src/redis.ts';
+import { createRedis, deleteKeysUnder } from '../../src/redis.ts';
 import { addEmbeddedLookupIndexes } from '../../src/infra/ferretdb.ts';
 import { readBackend } from '../../src/infra/ferretdbBackend.ts';
 import { ensureRedis } from '../../src/infra/redisServer.ts';
@@ -202,12 +202,7 @@ try {
   scratch.onCleanup(async () => {
     // The app's keys (rate-limit counters, sessions) sit under its prefix; on a shared Redis they
     // would otherwise stay until they expire.
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysUnder(redis, redisPrefix);
     redis.disconnect();
   });
 

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Types } from 'mongoose';
 import { projectRoot } from '../../src/config.ts';
-import { createQueueRedis, createRedis } from '../../src/redis.ts';
+import { createQueueRedis, createRedis, deleteKeysUnder } from '../../src/redis.ts';
 import { addEmbeddedLookupIndexes } from '../../src/infra/ferretdb.ts';
 import { readBackend } from '../../src/infra/ferretdbBackend.ts';
 import { ensureRedis } from '../../src/infra/redisServer.ts';
@@ -127,12 +127,7 @@ try {
   scratch.onCleanup(async () => {
     const redis = createRedis(redisServer.url, { enableOfflineQueue: true });
     try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
+      await deleteKeysUnder(redis, redisPrefix);
     } finally {
       redis.disconnect();
     }

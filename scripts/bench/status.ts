@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import mongoose, { Types } from 'mongoose';
 import { projectRoot } from '../../src/config.ts';
-import { createRedis } from '../../src/redis.ts';
+import { createRedis, deleteKeysUnder } from '../../src/redis.ts';
 import { findFreePort, waitForPort } from '../../src/infra/processes.ts';
 import { addEmbeddedLookupIndexes } from '../../src/infra/ferretdb.ts';
 import { readBackend } from '../../src/infra/ferretdbBackend.ts';
@@ -225,12 +225,7 @@ try {
     // With its offline queue on, this client waits for its connection instead of failing at once.
     const redis = createRedis(redisServer.url, { enableOfflineQueue: true });
     try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
+      await deleteKeysUnder(redis, redisPrefix);
     } finally {
       redis.disconnect();
     }

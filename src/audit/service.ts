@@ -1,5 +1,6 @@
 import type { AnyActor, Actor } from '../auth/actor.ts';
 import { AuditEventModel } from './model.ts';
+import { escapeRegex } from '../shared/regex.ts';
 
 export type AuditInput = {
   actor: AnyActor;
@@ -29,10 +30,6 @@ export async function recordAudit(input: AuditInput): Promise<void> {
 }
 
 export type AuditQuery = { actor?: string; action?: string; institution?: string; from?: Date; to?: Date; limit: number };
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** Coordinators search the log by person, action, institution and date; newest first. */
 export async function searchAudit(_actor: Actor, q: AuditQuery) {

@@ -15,6 +15,7 @@ import { newReferenceCode } from './referenceCode.ts';
 import { moveNeed, releaseDevice } from './transitions.ts';
 import type { DeviceSettings } from './settings.ts';
 import { calendarDay, optionalText } from '../http/fields.ts';
+import { escapeRegex } from '../shared/regex.ts';
 
 
 export const NeedListQuerySchema = z.object({
@@ -69,7 +70,6 @@ export type NeedChange = z.infer<typeof NeedChangeSchema>;
 
 export const CancelSchema = z.object({ reason: z.string().trim().min(1, 'reason_required').max(500) });
 
-const searchable = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A need by id within the actor's scope; 404 for another institution's need, as for a missing one. */
 export async function findNeedFor(actor: Actor, id: string) {
@@ -91,10 +91,10 @@ export async function listDeviceNeeds(actor: Actor, query: NeedListQuery) {
   if (query.deliveryMethod) filter.deliveryMethod = query.deliveryMethod;
   if (query.q) {
     // A name or class search finds the pupils first, within the same scope.
-    const re = { $regex: searchable(query.q), $options: 'i' };
+    const re = { $regex: escapeRegex(query.q), $options: 'i' };
     const pupilFilter = { ...scopeFilter(actor), ...(filter.institution ? { institution: filter.institution } : {}), $or: [{ firstName: re }, { lastName: re }, { class: re }] };
     const ids = (await PupilModel.find(pupilFilter, { _id: 1 }).limit(5000).lean()).map((p) => p._id);
-    const byCode = /^[A-Za-z0-9-]{4,}$/.test(query.q) ? [{ referenceCode: { $regex: '^' + searchable(query.q.toUpperCase()) } }] : [];
+    const byCode = /^[A-Za-z0-9-]{4,}$/.test(query.q) ? [{ referenceCode: { $regex: '^' + escapeRegex(query.q.toUpperCase()) } }] : [];
     filter.$or = [{ pupil: { $in: ids } }, ...byCode];
   }
   const needs = await DeviceNeedModel.find(filter, { history: 0 }).sort({ priority: 1, createdAt: 1, _id: 1 }).limit(query.limit).lean();

@@ -11,6 +11,7 @@ import { guardedUpdate } from '../shared/claims.ts';
 import { DeviceModel, DeviceNeedModel, deviceStatuses, deviceTypes, ShipmentModel } from './model.ts';
 import { moveDevice, moveNeed } from './transitions.ts';
 import { calendarDay, optionalText } from '../http/fields.ts';
+import { escapeRegex } from '../shared/regex.ts';
 
 const day = calendarDay();
 const serial = z.string().trim().min(1, 'serial_required').max(80).transform((s) => s.toUpperCase());
@@ -98,7 +99,7 @@ export async function listDevices(actor: Actor, q: z.infer<typeof DeviceListQuer
   if (q.type) filter.type = q.type;
   if (q.institution === '-') filter.institution = actor.role === 'coordinator' ? null : { $in: [] };
   else if (q.institution) filter.institution = (await findInstitutionFor(actor, q.institution))._id;
-  if (q.q) filter.serial = { $regex: q.q.toUpperCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&') };
+  if (q.q) filter.serial = { $regex: escapeRegex(q.q.toUpperCase()) };
   const devices = await DeviceModel.find(filter, { history: 0 }).sort({ stockedAt: 1, serial: 1 }).limit(q.limit).lean();
   return withInstitutionCodes(devices);
 }

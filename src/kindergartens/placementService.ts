@@ -13,6 +13,7 @@ import { checkedContact, checkedPersonalCode, storedPersonalCode } from '../pupi
 import { rigaToday } from '../shared/dates.ts';
 import { GroupSeatsModel, PlacementRequestModel, requestStatuses, sectors, type PlacementRequest, type RequestStatus } from './model.ts';
 import { moveRequest, releaseSeat, takeSeat } from './transitions.ts';
+import { escapeRegex } from '../shared/regex.ts';
 
 export const RequestInputSchema = z.object({
   firstName: z.string().trim().min(1, 'first_name_required').max(100),
@@ -92,15 +93,14 @@ export async function registerRequest(actor: AnyActor, input: RequestInput, key:
   }
 }
 
-const searchable = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Requests by status and text; the waiting list comes in order of arrival, so its order is the queue. */
 export async function listRequests(query: z.infer<typeof RequestListQuerySchema>) {
   const filter: Record<string, unknown> = {};
   if (query.status) filter.status = query.status;
   if (query.q) {
-    const re = { $regex: searchable(query.q), $options: 'i' };
-    filter.$or = [{ 'child.firstName': re }, { 'child.lastName': re }, { employer: re }, { referenceCode: { $regex: '^' + searchable(query.q.toUpperCase()) } }];
+    const re = { $regex: escapeRegex(query.q), $options: 'i' };
+    filter.$or = [{ 'child.firstName': re }, { 'child.lastName': re }, { employer: re }, { referenceCode: { $regex: '^' + escapeRegex(query.q.toUpperCase()) } }];
   }
   return (await PlacementRequestModel.find(filter, { history: 0, 'child.personalCodeEnc': 0, 'child.personalCodeHash': 0 })
     .sort({ receivedAt: 1, _id: 1 })

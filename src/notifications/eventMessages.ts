@@ -2,7 +2,6 @@ import type { Types } from 'mongoose';
 import { DeviceNeedModel, type DeviceNeed } from '../devices/model.ts';
 import { DomainEventModel, type DomainEvent } from '../events/model.ts';
 import { FoodCardModel, type FoodCard } from '../foodcards/cardModel.ts';
-import { toLang } from '../i18n/index.ts';
 import { InstitutionModel } from '../institutions/model.ts';
 import { PlacementRequestModel, type PlacementRequest } from '../kindergartens/model.ts';
 import { PupilModel, type Pupil } from '../pupils/model.ts';
@@ -11,7 +10,7 @@ import { updateAll } from '../shared/bulkWrites.ts';
 import { formatDay } from '../web/format.ts';
 import type { NotifyDeps } from './deps.ts';
 import { createMessages, type MessageDraft } from './messageService.ts';
-import { guardianRoute } from './recipients.ts';
+import { guardianDraft } from './recipients.ts';
 import type { TemplateName } from './templates.ts';
 
 type NeedDoc = Pick<DeviceNeed, 'firstName' | 'referenceCode' | 'pupil' | 'institution' | 'pickup' | 'delivery'> & { _id: Types.ObjectId };
@@ -62,55 +61,45 @@ export async function draftsForEvents(events: Event[], deps: NotifyDeps): Promis
     const template = eventTemplates[e.type]!;
     const data = (e.data ?? {}) as Record<string, unknown>;
     const sid = String(e.subject.id);
+    let draft: MessageDraft | null = null;
     if (e.subject.kind === 'deviceNeed' || e.subject.kind === 'foodCard') {
-      const subject = e.subject.kind === 'deviceNeed' ? needMap.get(sid) : cardMap.get(sid);
-      if (!subject) continue;
-      const pupil = pupilMap.get(String(subject.pupil));
-      const route = guardianRoute(pupil?.guardian, deps.configured);
-      if (!pupil || !route) continue;
-      const lang = toLang(pupil.guardian?.language);
-      const inst = instMap.get(String(subject.institution));
       const need = e.subject.kind === 'deviceNeed' ? needMap.get(sid) : undefined;
-      const place = [inst?.name, inst?.address].filter(Boolean).join(', ');
-      drafts.push({
+      const subject = need ?? cardMap.get(sid);
+      const pupil = subject && pupilMap.get(String(subject.pupil));
+      if (!subject || !pupil) continue;
+      const inst = instMap.get(String(subject.institution));
+      draft = guardianDraft(pupil.guardian, deps.configured, {
         event: e.key,
         template,
-        language: lang,
         recipientRef: `guardian:${pupil._id}`,
-        recipient: { kind: 'guardian', address: route.address, name: pupil.guardian?.name ?? null },
-        channel: route.channel,
         institution: subject.institution,
         pupil: pupil._id,
-        params: {
+        params: (lang) => ({
           firstName: subject.firstName || pupil.firstName,
           code: subject.referenceCode ?? '',
           statusUrl,
           institution: inst?.name ?? '',
-          place,
+          place: [inst?.name, inst?.address].filter(Boolean).join(', '),
           hours: need?.pickup?.hours ?? '',
           from: day(data.from ?? data.readyFrom, lang),
           day: day(data.day, lang),
           date: day(data.date, lang),
-        },
+        }),
       });
     } else if (e.subject.kind === 'placementRequest') {
       const r = requestMap.get(sid);
-      const route = guardianRoute(r?.parent, deps.configured);
-      if (!r || !route) continue;
-      const lang = toLang(r.parent?.language);
+      if (!r) continue;
       const kg = instMap.get(String(e.institution ?? r.institution));
-      drafts.push({
+      draft = guardianDraft(r.parent, deps.configured, {
         event: e.key,
         template,
-        language: lang,
         recipientRef: `parent:${r._id}`,
-        recipient: { kind: 'guardian', address: route.address, name: r.parent?.name ?? null },
-        channel: route.channel,
         institution: (e.institution ?? r.institution ?? null) as Types.ObjectId | null,
         pupil: null,
-        params: { firstName: r.child?.firstName ?? '', code: r.referenceCode, statusUrl, kindergarten: kg?.name ?? '', from: day(data.from, lang) },
+        params: (lang) => ({ firstName: r.child?.firstName ?? '', code: r.referenceCode, statusUrl, kindergarten: kg?.name ?? '', from: day(data.from, lang) }),
       });
     }
+    if (draft) drafts.push(draft);
   }
   return drafts;
 }

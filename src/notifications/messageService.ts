@@ -12,6 +12,7 @@ import { MessageModel, sendableStatuses, type ChannelName, type Message } from '
 import { findByIds } from '../shared/byIds.ts';
 import { smsAllowedFrom } from './quietHours.ts';
 import { renderTemplate, templates, type TemplateName, type TemplateParams } from './templates.ts';
+import { escapeRegex } from '../shared/regex.ts';
 
 /** A message to be made: from an event or a reminder, to one recipient on one channel. */
 export type MessageDraft = {
@@ -128,10 +129,6 @@ async function enqueue(messages: Array<{ _id: string; channel: string }>, deps: 
 }
 
 export type MessageFilter = { status?: string; channel?: string; template?: string; institution?: Types.ObjectId; q?: string; from?: Date; to?: Date };
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** The message log, newest first, filtered; coordinators only (the routes check the role). */
 export async function listMessages(filter: MessageFilter, limit = 100, skip = 0): Promise<{ items: Message[]; total: number }> {

@@ -2,6 +2,8 @@ import type { Types } from 'mongoose';
 import { UserModel } from '../auth/model.ts';
 import { toLang, type Lang } from '../i18n/index.ts';
 import type { ChannelName } from './model.ts';
+import type { MessageDraft } from './messageService.ts';
+import type { TemplateName, TemplateParams } from './templates.ts';
 
 type Contact = { phone?: string | null; email?: string | null; name?: string | null; language?: string | null };
 
@@ -18,6 +20,31 @@ export function guardianRoute(contact: Contact | null | undefined, configured: {
   if (email && configured.email) return { channel: 'email', address: email };
   const address = phone ?? email;
   return address ? { channel: 'outbox', address } : null;
+}
+
+/**
+ * A message to a guardian about `event`, on the channel that reaches them, in their language;
+ * null when the contact has no address at all.
+ */
+export function guardianDraft(
+  contact: Contact | null | undefined,
+  configured: { email: boolean; sms: boolean },
+  m: { event: string; template: TemplateName; recipientRef: string; institution: Types.ObjectId | null; pupil: Types.ObjectId | null; params: (lang: Lang) => TemplateParams },
+): MessageDraft | null {
+  const route = guardianRoute(contact, configured);
+  if (!route) return null;
+  const language = toLang(contact?.language);
+  return {
+    event: m.event,
+    template: m.template,
+    language,
+    recipientRef: m.recipientRef,
+    recipient: { kind: 'guardian', address: route.address, name: contact?.name ?? null },
+    channel: route.channel,
+    institution: m.institution,
+    pupil: m.pupil,
+    params: m.params(language),
+  };
 }
 
 /** Staff are written to by e-mail, or in the outbox when SMTP is not configured. */

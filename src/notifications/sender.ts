@@ -46,7 +46,7 @@ async function sendOne(m: Message, attempt: Attempt, deps: SendDeps, out: Set<st
   if (m.status === 'sending') {
     const interrupted = m.claimedBy === attempt.owner || now.getTime() - new Date(m.updatedAt as Date).getTime() > sendingStaleMs;
     if (!interrupted) return { id: m._id, result: 'skipped' };
-    await MessageModel.updateOne({ _id: m._id, status: 'sending' }, { $set: { status: 'unknown', failure: { code: 'interrupted', message: 'the sender stopped while sending; it may or may not have arrived' } } });
+    await MessageModel.updateOne({ _id: m._id, status: 'sending' }, { $set: { status: 'unknown', failure: { code: 'interrupted', message: null } } });
     return { id: m._id, result: 'unknown' };
   }
   if (!sendableStatuses.includes(m.status)) return { id: m._id, result: 'skipped' };

@@ -7,7 +7,7 @@ import type { Express } from 'express';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { connectDatabase, syncIndexes } from '../../src/db.ts';
-import { createRedis, type Redis } from '../../src/redis.ts';
+import { createRedis, deleteKeysUnder, type Redis } from '../../src/redis.ts';
 import { addEmbeddedLookupIndexes, ensureFerretDb, removeFerretDbData } from '../../src/infra/ferretdb.ts';
 import { ensureRedis } from '../../src/infra/redisServer.ts';
 import { redisPrefixFor } from '../../src/infra/connections.ts';
@@ -125,7 +125,7 @@ export async function startStack(env: NodeJS.ProcessEnv = process.env): Promise<
       await jobs.stop();
       await mongoose.connection.dropDatabase().catch(() => {});
       await mongoose.disconnect();
-      await deleteKeys(redis, redisPrefix);
+      await deleteKeysUnder(redis, redisPrefix);
       redis.disconnect();
       for (const stop of stops.reverse()) await stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -135,20 +135,10 @@ export async function startStack(env: NodeJS.ProcessEnv = process.env): Promise<
   return current;
 }
 
-/** Deletes every Redis key under the run's prefix. */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-}
-
 /** Empties every collection and the run's Redis keys between tests. */
 export async function resetData(): Promise<void> {
   const s = stack();
   const db = mongoose.connection.db;
   if (db) for (const c of await db.collections()) await c.deleteMany({});
-  await deleteKeys(s.redis, s.redisPrefix);
+  await deleteKeysUnder(s.redis, s.redisPrefix);
 }

@@ -1,14 +1,13 @@
 import type { Types } from 'mongoose';
 import { DeviceNeedModel } from '../../devices/model.ts';
 import { FoodCardModel } from '../../foodcards/cardModel.ts';
-import { toLang } from '../../i18n/index.ts';
 import { InstitutionModel } from '../../institutions/model.ts';
 import { PupilModel, type Pupil } from '../../pupils/model.ts';
 import { findByIds } from '../../shared/byIds.ts';
 import { addDays, rigaToday } from '../../shared/dates.ts';
 import type { NotifyDeps } from '../deps.ts';
 import type { MessageDraft } from '../messageService.ts';
-import { guardianRoute } from '../recipients.ts';
+import { guardianDraft } from '../recipients.ts';
 import type { ReminderSettings } from '../settings.ts';
 import type { TemplateName } from '../templates.ts';
 
@@ -43,23 +42,20 @@ async function draftsFor(template: TemplateName, items: Waiting[], today: string
     const pupils = new Map((await findByIds<PupilDoc>(PupilModel, part.map((p) => p.pupil), { firstName: 1, guardian: 1 })).map((p) => [String(p._id), p]));
     for (const item of part) {
       const pupil = pupils.get(String(item.pupil));
-      const route = guardianRoute(pupil?.guardian, deps.configured);
-      if (!pupil || !route) continue;
+      if (!pupil) continue;
       const days = Math.round((Date.parse(today) - Date.parse(item.since)) / 86_400_000);
       const nth = Math.min(2, Math.floor(days / every));
       if (nth < 1) continue;
       const inst = insts.get(String(item.institution));
-      drafts.push({
+      const draft = guardianDraft(pupil.guardian, deps.configured, {
         event: `reminder.${template}:${item.id}:${nth}`,
         template,
-        language: toLang(pupil.guardian?.language),
         recipientRef: `guardian:${pupil._id}`,
-        recipient: { kind: 'guardian', address: route.address, name: pupil.guardian?.name ?? null },
-        channel: route.channel,
         institution: item.institution,
         pupil: pupil._id,
-        params: { firstName: item.firstName || pupil.firstName, code: item.code, statusUrl: `${deps.baseUrl}/status`, place: [inst?.name, inst?.address].filter(Boolean).join(', '), days },
+        params: () => ({ firstName: item.firstName || pupil.firstName, code: item.code, statusUrl: `${deps.baseUrl}/status`, place: [inst?.name, inst?.address].filter(Boolean).join(', '), days }),
       });
+      if (draft) drafts.push(draft);
     }
   }
   return drafts;

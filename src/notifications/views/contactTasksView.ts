@@ -3,7 +3,7 @@ import { csrfField } from '../../web/layout.ts';
 import { formatDateTime } from '../../web/format.ts';
 import { okNotice } from '../../web/forms.ts';
 import type { ContactTaskView } from '../taskService.ts';
-import { channelLabel, failureLabel, type View } from './common.ts';
+import { channelLabel, failureText, type View } from './common.ts';
 
 const k = 'institutions.contactTasks';
 
@@ -20,7 +20,7 @@ ${tasks.length
 <thead><tr>${col('pupil')}${col('class')}${col('channel')}${col('address')}${col('reason')}${col('date')}<th scope="col"><span class="sr-only">${t(`${k}.fixed`)}</span></th></tr></thead>
 <tbody>${tasks.map((task) => {
       const pupil = `${task.pupil.firstName} ${task.pupil.lastName}`.trim() || '—';
-      const reason = task.reason.message ? `${failureLabel(t, task.reason.code)} (${task.reason.message})` : failureLabel(t, task.reason.code);
+      const reason = failureText(t, task.reason);
       return html`<tr data-task="${task.id}">
   <td>${pupil}</td><td>${task.pupil.class || '—'}</td><td>${channelLabel(t, task.channel)}</td><td>${task.address}</td><td>${reason}</td><td>${formatDateTime(task.createdAt, ctx.lang)}</td>
   <td><form method="post" action="/institutions/${encodeURIComponent(code)}/contact-tasks/${encodeURIComponent(task.id)}/done">${csrfField(ctx)}<button type="submit" class="secondary">${t(`${k}.fixed`)}<span class="sr-only">: ${pupil}</span></button></form></td>

@@ -4,8 +4,10 @@ import type { Queue } from 'bullmq';
  * Repeating jobs. upsertJobScheduler is idempotent, so every worker may call it at start-up and
  * there is still one schedule, firing once per interval however many workers run.
  */
-export async function upsertSchedules(system: Queue, notifyRuns?: Queue): Promise<void> {
+export async function upsertSchedules(system: Queue, notifyRuns?: Queue, dashboardEveryMs = 60_000): Promise<void> {
   await system.upsertJobScheduler('heartbeat', { every: 30_000 }, { name: 'heartbeat', data: {}, opts: { removeOnComplete: 10, removeOnFail: 50 } });
+  // The dashboard's figures are counted here, not on each visit (src/dashboard/service.ts).
+  await system.upsertJobScheduler('dashboard', { every: dashboardEveryMs }, { name: 'dashboard', data: {}, opts: { removeOnComplete: 10, removeOnFail: 50 } });
   if (!notifyRuns) return;
   // New events become messages within seconds; reminders are checked every five minutes, which
   // is how late after the kindergarten deadline the first reminder can go.

@@ -8,6 +8,7 @@ import { resolvePersonalCodeKey } from '../src/infra/secrets.ts';
 import { upsertSchedules } from './schedulers.ts';
 import { processHeartbeat } from './processors/heartbeat.ts';
 import { startNotificationWorkers } from './notificationWorkers.ts';
+import { refreshDashboard } from '../src/dashboard/service.ts';
 
 /** The background worker: runs queued and scheduled jobs; closes gracefully on SIGTERM. */
 const { config, logger, connections } = await bootstrap('worker');
@@ -18,13 +19,14 @@ void connectDatabase(connections.mongoUri, logger);
 const system = systemQueue(connection, connections.redisPrefix);
 const personalCodeKey = resolvePersonalCodeKey(config.personalCodeKey, config.dataDir);
 const notifications = startNotificationWorkers({ connection, redisPrefix: connections.redisPrefix, config, key: personalCodeKey });
-await upsertSchedules(system, notifications.queues.runs);
+await upsertSchedules(system, notifications.queues.runs, config.dashboardRefreshSeconds * 1000);
 await processHeartbeat(connection, connections.redisPrefix);
 
 const worker = new Worker(
   queueNames.system,
   async (job: Job) => {
     if (job.name === 'heartbeat') return processHeartbeat(connection, connections.redisPrefix);
+    if (job.name === 'dashboard') return void (await refreshDashboard(config.devices.staleStockDays));
     throw new Error(`unknown system job ${job.name}`);
   },
   { connection, prefix: bullPrefix(connections.redisPrefix), concurrency: 1 },

@@ -23,6 +23,7 @@ import { userApiRoutes } from './users/routes.ts';
 import { userPages } from './users/pages.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { statusApiBeforeSession, statusRoutes } from './status/routes.ts';
+import { dashboardPages } from './dashboard/pages.ts';
 import { homePages } from './web/pages.ts';
 import { importApiRoutes } from './imports/routes.ts';
 import { importPages } from './imports/pages.ts';
@@ -112,7 +113,8 @@ export function buildApp(deps: AppDeps): Express {
     loanDays: config.devices.loanDays,
     staleStockDays: config.devices.staleStockDays,
   };
-  app.use(homePages(redis, redisPrefix, devices));
+  app.use(homePages());
+  app.use(dashboardPages({ redis, redisPrefix, staleStockDays: devices.staleStockDays }));
   app.use(institutionApiRoutes());
   app.use(institutionPages());
   app.use(userApiRoutes());

@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   STATUS_LIMIT_PER_CODE: z.coerce.number().int().positive().default(10),
   DEVICE_LOAN_DAYS: z.coerce.number().int().positive().default(92),
   DEVICE_STALE_STOCK_DAYS: z.coerce.number().int().positive().default(14),
+  DASHBOARD_REFRESH_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
   PERSONAL_CODE_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   IMPORT_MAX_ROWS: z.coerce.number().int().positive().default(200_000),
@@ -72,6 +73,8 @@ export type Config = {
   publicUrl: string | undefined;
   limits: { signinPerIp: number; signinPerAccount: number; statusPerIp: number; statusPerCode: number };
   devices: { loanDays: number; staleStockDays: number };
+  /** How often the worker counts the dashboard's figures again. */
+  dashboardRefreshSeconds: number;
   personalCodeKey: string | undefined;
   imports: { maxBytes: number; maxRows: number };
   /** Channels left undefined are not configured: their messages go to the outbox. */
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       statusPerCode: e.STATUS_LIMIT_PER_CODE,
     },
     devices: { loanDays: e.DEVICE_LOAN_DAYS, staleStockDays: e.DEVICE_STALE_STOCK_DAYS },
+    dashboardRefreshSeconds: e.DASHBOARD_REFRESH_SECONDS,
     personalCodeKey: e.PERSONAL_CODE_KEY,
     imports: { maxBytes: e.IMPORT_MAX_BYTES, maxRows: e.IMPORT_MAX_ROWS },
     notifications: {

@@ -95,6 +95,8 @@ const PlacementRequestSchema = new Schema(
       personalCodeEnc: { type: String, required: true },
       birthDate: { type: String, default: null },
     },
+    // The child's name prefixes for the child search (see pupils/searchKeys.ts).
+    searchKeys: { type: [String], default: undefined, index: true },
     parent: {
       name: { type: String, default: null },
       phone: { type: String, default: null },

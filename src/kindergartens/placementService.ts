@@ -13,6 +13,7 @@ import { checkedContact, checkedPersonalCode, storedPersonalCode } from '../pupi
 import { rigaToday } from '../shared/dates.ts';
 import { GroupSeatsModel, PlacementRequestModel, requestStatuses, sectors, type PlacementRequest, type RequestStatus } from './model.ts';
 import { moveRequest, releaseSeat, takeSeat } from './transitions.ts';
+import { pupilSearchKeys } from '../pupils/searchKeys.ts';
 import { escapeRegex } from '../shared/regex.ts';
 
 export const RequestInputSchema = z.object({
@@ -68,6 +69,7 @@ export async function registerRequest(actor: AnyActor, input: RequestInput, key:
     try {
       const doc = await PlacementRequestModel.create({
         child: { firstName: input.firstName, lastName: input.lastName, ...stored },
+        searchKeys: pupilSearchKeys({ firstName: input.firstName, lastName: input.lastName, personalCodeMasked: stored.personalCodeMasked }),
         parent: { name: input.parentName, phone: person.phone, email: person.email, language: input.language },
         employer: input.employer,
         sector: input.sector,

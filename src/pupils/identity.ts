@@ -4,6 +4,7 @@ import { maskPersonalCode, parsePersonalCode, type PersonalCode } from '../../im
 import { normalizeEmail, normalizePhone } from '../../imports/cells.ts';
 import { PupilModel } from './model.ts';
 import { encryptPersonalCode, hashPersonalCode, type PersonalCodeKey } from './personalCodes.ts';
+import { pupilSearchKeys } from './searchKeys.ts';
 
 /** A personal code typed into a form, checked; a ValidationError naming what is wrong otherwise. */
 export function checkedPersonalCode(raw: string): PersonalCode {
@@ -45,7 +46,7 @@ export async function findOrCreatePupil(
   const stored = storedPersonalCode(key, code);
   const pupil = await PupilModel.findOneAndUpdate(
     { personalCodeHash: stored.personalCodeHash },
-    { $setOnInsert: { institution, ...stored, ...fresh } },
+    { $setOnInsert: { institution, ...stored, ...fresh, searchKeys: pupilSearchKeys({ ...fresh, personalCodeMasked: stored.personalCodeMasked }) } },
     { upsert: true, new: true },
   ).lean();
   if (String(pupil.institution) !== String(institution)) throw new Conflict('pupil_in_other_institution');

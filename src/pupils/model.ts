@@ -11,6 +11,8 @@ const PupilSchema = new Schema(
     personalCodeMasked: { type: String, required: true },
     personalCodeEnc: { type: String, required: true },
     birthDate: { type: String, default: null },
+    // Name prefixes, class and visible code digits for the child search (see searchKeys.ts).
+    searchKeys: { type: [String], default: undefined, index: true },
     guardian: {
       name: { type: String, default: null },
       phone: { type: String, default: null },

@@ -19,3 +19,12 @@ export function formatDay(day: string, lang: Lang): string {
   if (!y || !m || !d) return day;
   return new Intl.DateTimeFormat(locales[lang], { timeZone: 'UTC', dateStyle: 'medium' }).format(new Date(Date.UTC(y, m - 1, d)));
 }
+
+const numberFormats = new Map<Lang, Intl.NumberFormat>();
+
+/** A whole number in the reader's locale (`12 345` in Latvian and Russian, `12,345` in English). */
+export function formatNumber(n: number, lang: Lang): string {
+  let f = numberFormats.get(lang);
+  if (!f) numberFormats.set(lang, (f = new Intl.NumberFormat(locales[lang])));
+  return f.format(n);
+}

@@ -6,6 +6,7 @@ import { activeRequestStatuses, PlacementRequestModel, type RequestStatus } from
 import { storedPersonalCode } from '../../pupils/identity.ts';
 import { guardedUpdate } from '../../shared/claims.ts';
 import { RecordBook, type Plan, type Stored } from './recordBook.ts';
+import { pupilSearchKeys } from '../../pupils/searchKeys.ts';
 import type { ApplyContext, OpenApplier, RowResult } from './types.ts';
 
 // A list may correct a request until the child is placed; a placed child's request changes by hand only.
@@ -85,6 +86,7 @@ function plan(ctx: ApplyContext, r: KindergartenRequestRow): Plan {
       const now = new Date();
       return {
         child: { firstName: r.firstName, lastName: r.lastName, ...stored },
+        searchKeys: pupilSearchKeys({ firstName: r.firstName, lastName: r.lastName, personalCodeMasked: stored.personalCodeMasked }),
         parent: { name: r.parentName, phone: r.parentPhone, email: r.parentEmail, language: r.language ?? 'lv' },
         employer: r.employer,
         sector: r.sector,

@@ -3,6 +3,7 @@ import type { PersonalCode } from '../../../imports/personalCode.ts';
 import { maskPersonalCode } from '../../../imports/personalCode.ts';
 import { PupilModel } from '../../pupils/model.ts';
 import { encryptPersonalCode, hashPersonalCode } from '../../pupils/personalCodes.ts';
+import { pupilSearchKeys } from '../../pupils/searchKeys.ts';
 import { RecordBook, type Plan, type Saved, type Stored } from './recordBook.ts';
 import type { ApplyContext } from './types.ts';
 
@@ -25,7 +26,7 @@ export type SavePupils = (rows: PupilFields[]) => Promise<Saved[]>;
  */
 export async function openPupils(ctx: ApplyContext): Promise<SavePupils> {
   // Only what a row can compare: the encrypted code and the timestamps stay in the database.
-  const fields = '_id institution personalCodeHash firstName lastName class guardian createdByImport changedByImport';
+  const fields = '_id institution personalCodeHash personalCodeMasked firstName lastName class guardian createdByImport changedByImport';
   const loaded = ctx.institutionId ? ((await PupilModel.find({ institution: ctx.institutionId }, fields).lean()) as unknown as PupilDoc[]) : [];
   const book = new RecordBook<PupilDoc>(
     ctx,
@@ -51,16 +52,20 @@ function pupilPlan(ctx: ApplyContext, f: PupilFields): Plan {
     if (f.guardian.email) wanted['guardian.email'] = f.guardian.email;
     wanted['guardian.language'] = f.guardian.language;
   }
+  const masked = maskPersonalCode(f.personalCode.code);
   return {
     key: hash,
     wanted,
+    // A changed name or class changes what the child search finds the pupil by.
+    derived: (merged) => ({ searchKeys: pupilSearchKeys({ firstName: String(merged.firstName), lastName: String(merged.lastName), class: merged.class as string | null, personalCodeMasked: masked }) }),
     fresh: () => ({
       institution: ctx.institutionId,
       class: f.class ?? '',
       firstName: f.firstName,
       lastName: f.lastName,
       personalCodeHash: hash,
-      personalCodeMasked: maskPersonalCode(f.personalCode.code),
+      personalCodeMasked: masked,
+      searchKeys: pupilSearchKeys({ firstName: f.firstName, lastName: f.lastName, class: f.class, personalCodeMasked: masked }),
       personalCodeEnc: encryptPersonalCode(ctx.key, f.personalCode.code),
       birthDate: f.personalCode.birthDate,
       guardian: { name: f.guardian?.name ?? null, phone: f.guardian?.phone ?? null, email: f.guardian?.email ?? null, language: f.guardian?.language ?? 'lv' },

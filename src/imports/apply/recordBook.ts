@@ -7,7 +7,16 @@ import { differs, outcomeOf, type ApplyContext, type Outcome } from './types.ts'
 export type Stored = { _id: unknown; createdByImport?: string | null; changedByImport?: string | null };
 
 /** One row's wish for one record: its natural key, the fields it sets, and the record to create. */
-export type Plan = { key: string; wanted: Record<string, unknown>; fresh: () => Record<string, unknown> };
+/**
+ * What one row asks of its record: the fields it sets, a fresh record when there is none, and
+ * `derived` fields recomputed from the record as the row leaves it, written only with a change.
+ */
+export type Plan = {
+  key: string;
+  wanted: Record<string, unknown>;
+  fresh: () => Record<string, unknown>;
+  derived?: (merged: Record<string, unknown>) => Record<string, unknown>;
+};
 
 /**
  * `written`: created, updated or unchanged. `locked`: the record exists and the row would change
@@ -124,7 +133,10 @@ export class RecordBook<D extends Stored> {
     if (this.rules.owned && !this.rules.owned(doc)) return { kind: 'foreign' };
     const changed = differs(doc as unknown as Record<string, unknown>, plan.wanted);
     if (changed && this.rules.locked?.(doc)) return { kind: 'locked', outcome: outcomeOf(doc, this.ctx.importId, false) };
-    if (changed && !this.ctx.dryRun) updates.push({ _id: doc._id, set: { ...plan.wanted, changedByImport: this.ctx.importId }, doc, at });
+    if (changed && !this.ctx.dryRun) {
+      const derived = plan.derived?.({ ...(doc as unknown as Record<string, unknown>), ...plan.wanted }) ?? {};
+      updates.push({ _id: doc._id, set: { ...plan.wanted, ...derived, changedByImport: this.ctx.importId }, doc, at });
+    }
     return { kind: 'written', outcome: outcomeOf(doc, this.ctx.importId, changed), id: doc._id };
   }
 }

@@ -78,7 +78,7 @@ export function layout(ctx: PageContext, title: string, body: Html): Html {
       : html`<a class="button" href="/signin">${t('nav.signIn')}</a>`}
   </div>
 </header>
-<main id="main">
+<main id="main" tabindex="-1">
 <h1>${title}</h1>
 ${body}
 </main>

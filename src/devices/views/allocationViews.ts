@@ -1,4 +1,5 @@
 import { html, type Html } from '../../web/html.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 import { csrfField } from '../../web/layout.ts';
 import type { TFunction } from '../../i18n/index.ts';
 import type { MatchReason, Proposal } from '../allocation.ts';
@@ -44,7 +45,7 @@ ${proposeForm(v, t('devices.page.allocation.propose'))}`;
 }
 
 function summaryTable({ t }: View, summary: Proposal['summary']): Html {
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap"${scrollable(t('devices.page.allocation.summary'))}><table>
 <caption>${t('devices.page.allocation.summary')}</caption>
 <thead><tr><th scope="col">${t('devices.page.deviceType')}</th><th scope="col" class="num">${t('devices.page.allocation.devices')}</th><th scope="col" class="num">${t('devices.page.allocation.needs')}</th><th scope="col" class="num">${t('devices.page.allocation.matched')}</th></tr></thead>
 <tbody>${summary.map((s) => html`<tr><td>${t(`devices.types.${s.type}`)}</td><td class="num">${s.devices}</td><td class="num">${s.needs}</td><td class="num">${s.matched}</td></tr>`)}</tbody>
@@ -65,7 +66,7 @@ ${proposeForm(v, t('devices.page.allocation.proposeAgain'))}`;
 ${summaryTable(v, p.summary)}
 <form method="post" action="/devices/allocation/confirm">
   ${csrfField(ctx)}
-  <div class="table-wrap"><table class="matches">
+  <div class="table-wrap"${scrollable(t('devices.page.allocation.matches', { count: p.matches.length }))}><table class="matches">
   <caption>${t('devices.page.allocation.matches', { count: p.matches.length })}</caption>
   <thead><tr><th scope="col">${t('devices.page.allocation.include')}</th><th scope="col">${t('devices.page.institution')}</th><th scope="col">${t('devices.page.pupil')}</th><th scope="col">${t('devices.page.deviceType')}</th><th scope="col">${t('devices.page.serial')}</th><th scope="col">${t('devices.page.allocation.why')}</th></tr></thead>
   <tbody>${p.matches.map((m, i) => {
@@ -90,7 +91,7 @@ export function confirmResultView(v: View, results: ConfirmResult[], names: Need
   const ok = results.filter((r) => r.ok).length;
   return html`${subnav(v)}
 <p class="notice${ok < results.length ? ' error' : ''}" role="status">${t('devices.page.allocation.resultSummary', { allocated: ok, refused: results.length - ok })}</p>
-<div class="table-wrap"><table>
+<div class="table-wrap"${scrollable(t('devices.page.allocation.results'))}><table>
 <caption>${t('devices.page.allocation.results')}</caption>
 <thead><tr><th scope="col">${t('devices.page.pupil')}</th><th scope="col">${t('devices.page.serial')}</th><th scope="col">${t('devices.page.allocation.result')}</th></tr></thead>
 <tbody>${results.map(

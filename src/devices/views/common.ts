@@ -1,4 +1,5 @@
 import { html, type Html } from '../../web/html.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 import type { TFunction } from '../../i18n/index.ts';
 import type { Option, View } from '../../web/forms.ts';
 import { relations } from '../../pupils/relations.ts';
@@ -47,7 +48,7 @@ export function historyNote(t: TFunction, note: string | null | undefined): stri
 /** The history of a need or device: what it became, when (reader's locale), by whom, and why. */
 export function historyTable({ t }: View, rows: Array<{ status: string; at: string; by: string | null; note: string | null }>, label: (s: string) => string, when: (iso: string) => string): Html {
   if (!rows.length) return html`<p>${t('devices.page.noHistory')}</p>`;
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap"${scrollable(t('devices.page.history'))}><table>
 <thead><tr><th scope="col">${t('devices.page.status')}</th><th scope="col">${t('devices.page.when')}</th><th scope="col">${t('devices.page.by')}</th><th scope="col">${t('devices.page.note')}</th></tr></thead>
 <tbody>${rows.map((h) => html`<tr><td>${label(h.status)}</td><td><time datetime="${h.at}">${when(h.at)}</time></td><td>${h.by ?? '—'}</td><td>${historyNote(t, h.note)}</td></tr>`)}</tbody>
 </table></div>`;

@@ -1,4 +1,5 @@
 import { html, type Html } from '../../web/html.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 import { csrfField } from '../../web/layout.ts';
 import { errorNotice, okNotice, textareaField, type FormError } from '../../web/forms.ts';
 import type { createBatch, listBatches } from '../batchService.ts';
@@ -11,7 +12,7 @@ export type BatchState = { result?: BatchResult; notice?: string | null; error?:
 
 function changesTable(v: View, b: { id: string; changes: NonNullable<BatchResult['batch']>['changes'] }): Html {
   const { ctx, t } = v;
-  return html`<div class="table-wrap"><table id="batch-changes">
+  return html`<div class="table-wrap"${scrollable(t('foodcards.page.batches.changesCaption'))}><table id="batch-changes">
 <caption>${t('foodcards.page.batches.changesCaption')}</caption>
 <thead><tr><th scope="col">${t('foodcards.page.batches.columns.pupil')}</th><th scope="col">${t('foodcards.page.batches.columns.institution')}</th><th scope="col">${t('foodcards.page.batches.columns.change')}</th><th scope="col" class="num">${t('foodcards.page.batches.columns.before')}</th><th scope="col" class="num">${t('foodcards.page.batches.columns.after')}</th></tr></thead>
 <tbody>${b.changes.map(

@@ -1,4 +1,5 @@
 import { html, type Html } from '../../web/html.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDay } from '../../web/format.ts';
 import { errorFor, errorNotice, inputField, okNotice, textareaField, type FormError } from '../../web/forms.ts';
@@ -51,7 +52,7 @@ function periodForm(v: View, state: FormState): Html {
   ${inputField({ id: 'rate', name: 'rate', label: labels.rate!, required: true, value: val.rate, errorId: err('rate'), hint: t('foodcards.page.periodForm.rateHint'), extra: html` inputmode="decimal"` })}
   <fieldset><legend>${t('foodcards.page.periodForm.bands')}</legend>
   <p class="hint muted">${t('foodcards.page.periodForm.bandsHint')}</p>
-  <div class="table-wrap"><table>
+  <div class="table-wrap"${scrollable(t('foodcards.page.periodForm.bands'))}><table>
   <thead><tr><th scope="col">${t('foodcards.page.periodForm.classFrom')}</th><th scope="col">${t('foodcards.page.periodForm.classTo')}</th><th scope="col">${t('foodcards.page.periodForm.bandRateColumn')}</th></tr></thead>
   <tbody>${Array.from({ length: bandLines }, (_, i) => {
     const f = bandField(i);
@@ -72,7 +73,7 @@ export function periodListView(v: View, d: { periods: PeriodRow[]; form: FormSta
   return html`${subnav(v)}
 ${okNotice(d.notice)}
 ${d.periods.length
-  ? html`<div class="table-wrap"><table id="periods">
+  ? html`<div class="table-wrap"${scrollable(t('foodcards.page.periods.caption'))}><table id="periods">
 <caption class="sr-only">${t('foodcards.page.periods.caption')}</caption>
 <thead><tr><th scope="col">${t('foodcards.page.periods.columns.name')}</th><th scope="col">${t('foodcards.page.periods.columns.days')}</th><th scope="col">${t('foodcards.page.periods.columns.rates')}</th><th scope="col">${t('foodcards.page.periods.columns.calendar')}</th></tr></thead>
 <tbody>${d.periods.map(
@@ -120,7 +121,7 @@ function computeForm(v: View, p: PeriodRow, state: { error?: FormError; summary?
 function totalsTable(v: View, p: PeriodRow, totals: Totals): Html {
   const { ctx, t } = v;
   if (!totals.items.length) return html`<p>${t('foodcards.page.totals.none')}</p>`;
-  return html`<div class="table-wrap"><table id="totals">
+  return html`<div class="table-wrap"${scrollable(t('foodcards.page.totals.caption'))}><table id="totals">
 <caption class="sr-only">${t('foodcards.page.totals.caption')}</caption>
 <thead><tr><th scope="col">${t('foodcards.page.totals.columns.institution')}</th><th scope="col" class="num">${t('foodcards.page.totals.columns.pupils')}</th><th scope="col" class="num">${t('foodcards.page.totals.columns.days')}</th><th scope="col" class="num">${t('foodcards.page.totals.columns.amount')}</th></tr></thead>
 <tbody>${totals.items.map(

@@ -1,4 +1,5 @@
 import { html, type Html } from '../../web/html.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 import { csrfField } from '../../web/layout.ts';
 import { errorFor, errorNotice, inputField, okNotice, type FormError } from '../../web/forms.ts';
 import type { DayFigures } from '../daySummaries.ts';
@@ -24,7 +25,7 @@ export const spareGroupLines = 3;
 
 function groupsTable({ t }: View, k: KindergartenPage): Html {
   if (!k.groups.length) return html`<p>${t('kindergartens.page.kindergarten.noGroups')}</p>`;
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap"${scrollable(t('kindergartens.page.kindergarten.groupsCaption', { name: k.name }))}><table>
 <caption class="sr-only">${t('kindergartens.page.kindergarten.groupsCaption', { name: k.name })}</caption>
 <thead><tr><th scope="col">${t('kindergartens.page.columns.group')}</th><th scope="col" class="num">${t('kindergartens.page.columns.capacity')}</th><th scope="col" class="num">${t('kindergartens.page.columns.placed')}</th><th scope="col" class="num">${t('kindergartens.page.columns.free')}</th></tr></thead>
 <tbody>${k.groups.map((g) => html`<tr><th scope="row">${g.name}</th><td class="num">${g.capacity}</td><td class="num">${g.placed}</td><td class="num">${Math.max(0, g.capacity - g.placed)}</td></tr>`)}</tbody>

@@ -1,4 +1,5 @@
 import { html, type Html } from '../../web/html.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDay } from '../../web/format.ts';
 import { errorNotice, inputField, okNotice, type FormError } from '../../web/forms.ts';
@@ -78,7 +79,7 @@ function kindergartenSection(v: View, m: Monitor, k: KindergartenRow): Html {
     ? html` · <strong class="flag over">⚠ ${t('kindergartens.page.monitoring.groupsOver', { count: k.overCapacity.length })}</strong>`
     : ''}</p>
 ${k.groups.length
-  ? html`<div class="table-wrap"><table>
+  ? html`<div class="table-wrap"${scrollable(t('kindergartens.page.monitoring.groupsCaption', { name: k.name }))}><table>
 <caption class="sr-only">${t('kindergartens.page.monitoring.groupsCaption', { name: k.name })}</caption>
 <thead><tr><th scope="col">${t('kindergartens.page.columns.group')}</th><th scope="col" class="num">${t('kindergartens.page.columns.capacity')}</th><th scope="col" class="num">${t('kindergartens.page.columns.placed')}</th><th scope="col" class="num">${t('kindergartens.page.columns.registered')}</th><th scope="col" class="num">${t('kindergartens.page.columns.present')}</th><th scope="col">${t('kindergartens.page.columns.state')}</th></tr></thead>
 <tbody>${k.groups.map(

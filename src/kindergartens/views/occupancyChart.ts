@@ -1,4 +1,5 @@
 import { html, type Html } from '../../web/html.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 import { formatDay } from '../../web/format.ts';
 import type { DayFigures } from '../daySummaries.ts';
 import type { View } from './common.ts';
@@ -39,7 +40,7 @@ export function occupancyChart(v: View, days: DayFigures[], id = 'occupancy'): H
   const label = summary(v, days);
   const ticks = days.map((d, i) => ({ d, i })).filter(({ i }) => i === 0 || i === days.length - 1 || i % 7 === 0);
   return html`<figure class="chart" aria-labelledby="${id}-caption">
-<div class="plot"><svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${label}" focusable="false" preserveAspectRatio="xMinYMin meet">
+<div class="plot"${scrollable(t('kindergartens.page.chart.title'))}><svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${label}" focusable="false" preserveAspectRatio="xMinYMin meet">
   <line class="axis" x1="${left}" y1="${y(0)}" x2="${width - right}" y2="${y(0)}"></line>
   <line class="grid" x1="${left}" y1="${y(max)}" x2="${width - right}" y2="${y(max)}"></line>
   <text class="tick" x="${left - 4}" y="${y(max) + 4}" text-anchor="end">${max}</text>
@@ -55,7 +56,7 @@ export function occupancyChart(v: View, days: DayFigures[], id = 'occupancy'): H
 <figcaption id="${id}-caption">${t('kindergartens.page.chart.title')} <span class="legend"><span class="key present"></span>${t('kindergartens.page.chart.present')} <span class="key places"></span>${t('kindergartens.page.chart.places')} <span class="key over">!</span>${t('kindergartens.page.chart.overMark')}</span></figcaption>
 <details>
   <summary>${t('kindergartens.page.chart.figures')}</summary>
-  <div class="table-wrap"><table>
+  <div class="table-wrap"${scrollable(t('kindergartens.page.chart.figures'))}><table>
   <caption class="sr-only">${label}</caption>
   <thead><tr><th scope="col">${t('kindergartens.page.chart.columns.day')}</th><th scope="col" class="num">${t('kindergartens.page.chart.columns.returns')}</th><th scope="col" class="num">${t('kindergartens.page.chart.columns.registered')}</th><th scope="col" class="num">${t('kindergartens.page.chart.columns.present')}</th><th scope="col" class="num">${t('kindergartens.page.chart.columns.capacity')}</th><th scope="col" class="num">${t('kindergartens.page.chart.columns.overCapacity')}</th></tr></thead>
   <tbody>${days

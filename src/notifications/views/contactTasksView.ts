@@ -1,4 +1,5 @@
 import { html, type Html } from '../../web/html.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDateTime } from '../../web/format.ts';
 import { okNotice } from '../../web/forms.ts';
@@ -16,7 +17,7 @@ export function contactTasksSection(v: View, code: string, tasks: ContactTaskVie
 ${okNotice(notice)}
 ${tasks.length
   ? html`<p>${t(`${k}.intro`)}</p>
-<div class="table-wrap"><table>
+<div class="table-wrap"${scrollable(t(`${k}.title`))}><table>
 <thead><tr>${col('pupil')}${col('class')}${col('channel')}${col('address')}${col('reason')}${col('date')}<th scope="col"><span class="sr-only">${t(`${k}.fixed`)}</span></th></tr></thead>
 <tbody>${tasks.map((task) => {
       const pupil = `${task.pupil.firstName} ${task.pupil.lastName}`.trim() || '—';

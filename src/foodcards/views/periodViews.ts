@@ -93,7 +93,7 @@ function calendarForm(v: View, p: PeriodRow, state: FormState): Html {
   const labels = Object.fromEntries(calendarFields.map((f) => [f, t(`foodcards.page.calendar.${f}`)]));
   const err = (f: string) => errorFor(state.error, f, 'calendar-error');
   return html`<form method="post" action="/foodcards/periods/${p.id}/calendar" class="card" id="calendar-form" aria-labelledby="calendar-h">
-  <h3 id="calendar-h">${t('foodcards.page.calendar.title')}</h3>
+  <h2 id="calendar-h">${t('foodcards.page.calendar.title')}</h2>
   ${csrfField(ctx)}
   ${errorNotice(state.error, labels, 'calendar-error')}
   <p class="hint muted">${t('foodcards.page.calendar.hint', { from: p.from, to: p.to })}</p>
@@ -106,7 +106,7 @@ function computeForm(v: View, p: PeriodRow, state: { error?: FormError; summary?
   const { ctx, t } = v;
   const s = state.summary;
   return html`<form method="post" action="/foodcards/periods/${p.id}/compute" class="card" id="compute-form" aria-labelledby="compute-h">
-  <h3 id="compute-h">${t('foodcards.page.compute.title')}</h3>
+  <h2 id="compute-h">${t('foodcards.page.compute.title')}</h2>
   ${csrfField(ctx)}
   ${errorNotice(state.error, {}, 'compute-error')}
   ${s

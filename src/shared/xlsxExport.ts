@@ -6,14 +6,15 @@ import ExcelJS from 'exceljs';
  * Excel allows is cut, since Excel would call the whole file damaged.
  */
 export type ExportColumn = { header: string; width?: number; numFmt?: string };
-export type ExportValue = string | number | null | undefined;
+export type ExportValue = string | number | Date | null | undefined;
 
 const maxCellText = 32_767;
 
-/** One cell's value as written: numbers as numbers, everything else as text. */
-export function exportValue(v: ExportValue): string | number | null {
+/** One cell's value as written: numbers as numbers, dates as dates, everything else as text. */
+export function exportValue(v: ExportValue): string | number | Date | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (v instanceof Date) return Number.isFinite(v.getTime()) ? v : null;
   return String(v).slice(0, maxCellText);
 }
 

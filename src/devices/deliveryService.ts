@@ -72,8 +72,8 @@ export async function createRun(actor: Actor, input: z.infer<typeof RunInputSche
 }
 
 /** Runs, newest day first, with their stop counts. */
-export async function listRuns() {
-  const runs = await DeliveryRunModel.find().sort({ day: -1, createdAt: -1 }).limit(200).lean();
+export async function listRuns(limit = 200) {
+  const runs = await DeliveryRunModel.find().sort({ day: -1, createdAt: -1 }).limit(limit).lean();
   const stops = await DeliveryStopModel.find({ run: { $in: runs.map((r) => r._id) } }, { run: 1, status: 1 }).lean();
   const byRun = Map.groupBy(stops, (s) => String(s.run));
   return runs.map((r) => {

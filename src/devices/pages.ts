@@ -30,6 +30,7 @@ import {
 import { presentDevice, presentNeed, presentNeedDetail } from './presenters.ts';
 import { ministryReport } from './reportService.ts';
 import type { DeviceSettings } from './settings.ts';
+import { needFilters, stockFilters } from './listExports.ts';
 import { parseShipmentLines } from './shipmentLines.ts';
 import {
   addDevice,
@@ -139,13 +140,7 @@ export function devicePages(settings: DeviceSettings): Router {
     const actor = actorOf(req);
     const v = viewOf(req);
     const isCoordinator = actor.role === 'coordinator';
-    const filters: NeedFilters = {
-      q: text(req.query, 'q'),
-      status: text(req.query, 'status'),
-      deviceType: text(req.query, 'deviceType'),
-      deliveryMethod: text(req.query, 'deliveryMethod'),
-      institution: isCoordinator ? text(req.query, 'institution') : '',
-    };
+    const filters: NeedFilters = needFilters(req, actor);
     const query = { ...given(filters), limit: '500' };
     const found = await attempt(async () => {
       const items = await listDeviceNeeds(actor, parseInput(NeedListQuerySchema, query));
@@ -240,8 +235,7 @@ export function devicePages(settings: DeviceSettings): Router {
   async function renderStock(req: Request, res: Response, extra: Extra & { failed?: StockFailure } = {}) {
     const actor = actorOf(req);
     const v = viewOf(req);
-    const isCoordinator = actor.role === 'coordinator';
-    const filters = { status: text(req.query, 'status'), type: text(req.query, 'type'), institution: isCoordinator ? text(req.query, 'institution') : '', q: text(req.query, 'q') };
+    const filters = stockFilters(req, actor);
     const found = await attempt(async () => (await listDevices(actor, parseInput(DeviceListQuerySchema, { ...given(filters), limit: '500' }))).map(presentDevice));
     const registered = count(req.query.registered);
     const notice = registered !== null ? v.t('devices.page.stock.registeredNotice', { count: registered }) : null;

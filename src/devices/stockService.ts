@@ -154,8 +154,8 @@ export async function restockDevice(actor: Actor, serialNo: string, ip: string |
 }
 
 /** Devices out with pupils, soonest due first; `overdue` when the return date has passed. */
-export async function listDueBack(actor: Actor, today = rigaToday()) {
-  const devices = await DeviceModel.find({ ...scopeFilter(actor), status: 'handed_over' }, { history: 0 }).sort({ 'handover.returnBy': 1, serial: 1 }).limit(2000).lean();
+export async function listDueBack(actor: Actor, today = rigaToday(), limit = 2000) {
+  const devices = await DeviceModel.find({ ...scopeFilter(actor), status: 'handed_over' }, { history: 0 }).sort({ 'handover.returnBy': 1, serial: 1 }).limit(limit).lean();
   const needs = await DeviceNeedModel.find({ _id: { $in: devices.map((d) => d.need).filter(Boolean) } }, { pupil: 1 }).lean();
   const pupilOf = new Map(needs.map((n) => [String(n._id), n.pupil]));
   const rows = await withInstitutionCodes(devices);

@@ -1,5 +1,6 @@
 import { html, type Html } from '../../web/html.ts';
 import { csrfField } from '../../web/layout.ts';
+import { exportLink } from '../../web/listExport.ts';
 import { formatDay } from '../../web/format.ts';
 import type { getRun, listRuns } from '../deliveryService.ts';
 import { errorFor, errorNotice, inputField, okNotice, selectField, type FormError, type View } from '../../web/forms.ts';
@@ -40,6 +41,7 @@ export function deliveriesView(v: View, data: { runs: RunSummary[]; candidates: 
   return html`${subnav(v)}
 ${okNotice(data.notice)}${errorNotice(data.error)}
 <h2>${t('devices.page.deliveries.runs')}</h2>
+${exportLink(t, '/devices/deliveries.xlsx')}
 ${runsTable(v, data.runs)}
 <h2>${t('devices.page.deliveries.newRun')}</h2>
 ${newRunForm(v, data.candidates, data.today, data.values ?? {}, data.error, data.chosen ?? null)}`;

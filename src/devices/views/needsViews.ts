@@ -1,5 +1,6 @@
 import { html, type Html } from '../../web/html.ts';
 import { csrfField } from '../../web/layout.ts';
+import { exportLink } from '../../web/listExport.ts';
 import { needStatuses } from '../model.ts';
 import type { presentNeed } from '../presenters.ts';
 import { errorFor, errorNotice, inputField, okNotice, options, selectField, textareaField, type FormError, type View } from '../../web/forms.ts';
@@ -51,6 +52,7 @@ ${okNotice(data.notice)}${errorNotice(data.error)}
 <p><a class="button" href="/devices/new">${t('devices.page.needs.new')}</a></p>
 ${filterForm(v, data.filters, data.institutions)}
 <p class="muted" role="status">${t('devices.page.needs.count', { count: data.rows.length })}${data.rows.length >= data.limit ? ` ${t('devices.page.needs.limited', { limit: data.limit })}` : ''}</p>
+${exportLink(t, '/devices.xlsx', data.filters)}
 ${data.rows.length ? needTable(v, data.rows, coordinator) : html`<p>${t('devices.page.needs.none')}</p>`}
 ${coordinator && registered
   ? html`<form method="post" action="/devices/approve" id="approve-form" class="no-print">${csrfField(ctx)}

@@ -1,5 +1,6 @@
 import { html, type Html } from '../../web/html.ts';
 import { csrfField } from '../../web/layout.ts';
+import { exportLink } from '../../web/listExport.ts';
 import { formatDay } from '../../web/format.ts';
 import { rigaToday } from '../../shared/dates.ts';
 import { deviceStatuses } from '../model.ts';
@@ -95,6 +96,7 @@ ${okNotice(data.notice)}${errorNotice(data.error)}
 ${coordinator ? html`<p><a class="button secondary" href="/devices/report.xlsx" download>${t('devices.page.stock.report')}</a></p>` : ''}
 ${filterForm(v, data.filters, coordinator ? data.institutions : null)}
 <p class="muted" role="status">${t('devices.page.stock.count', { count: data.rows.length })}${data.rows.length >= data.limit ? ` ${t('devices.page.needs.limited', { limit: data.limit })}` : ''}</p>
+${exportLink(t, '/devices/stock.xlsx', data.filters)}
 ${data.rows.length ? deviceTable(v, data.rows, staleBefore) : html`<p>${t('devices.page.stock.none')}</p>`}
 ${coordinator ? addForms(v, data.today, data.failed) : ''}`;
 }
@@ -107,6 +109,7 @@ export function dueBackView(v: View, rows: DueBackRow[]): Html {
   const overdue = rows.filter((r) => r.overdue).length;
   return html`${subnav(v)}
 <p role="status">${t('devices.page.dueBack.count', { count: rows.length })}${overdue ? html` <strong class="flag">${t('devices.page.dueBack.overdueCount', { count: overdue })}</strong>` : ''}</p>
+${exportLink(t, '/devices/due-back.xlsx')}
 ${rows.length
   ? html`<div class="table-wrap"><table>
 <caption class="sr-only">${t('devices.page.dueBack.caption')}</caption>

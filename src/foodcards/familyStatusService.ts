@@ -64,10 +64,10 @@ export async function saveFamilyStatus(actor: Actor, input: FamilyStatusInput, k
  * Statuses about to expire: valid today and ending within `days` (Riga days), soonest first, in
  * the actor's scope, so the school asks the family for a new decision in time.
  */
-export async function expiringStatuses(actor: Actor, query: z.infer<typeof ExpiringQuerySchema>, today = rigaToday()) {
+export async function expiringStatuses(actor: Actor, query: z.infer<typeof ExpiringQuerySchema>, today = rigaToday(), limit = 2000) {
   const filter: Record<string, unknown> = { ...scopeFilter(actor), validTo: { $gte: today, $lte: addDays(today, query.days) } };
   if (query.institution) filter.institution = (await findInstitutionFor(actor, query.institution))._id;
-  const rows = (await FamilyStatusModel.find(filter, { pupil: 1, institution: 1, status: 1, validFrom: 1, validTo: 1 }).sort({ validTo: 1, _id: 1 }).limit(2000).lean()).filter(
+  const rows = (await FamilyStatusModel.find(filter, { pupil: 1, institution: 1, status: 1, validFrom: 1, validTo: 1 }).sort({ validTo: 1, _id: 1 }).limit(limit).lean()).filter(
     (r) => r.validFrom <= today,
   );
   const [pupils, institutions] = await Promise.all([

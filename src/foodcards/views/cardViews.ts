@@ -1,4 +1,5 @@
 import { html, type Html } from '../../web/html.ts';
+import { exportLink } from '../../web/listExport.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDay } from '../../web/format.ts';
 import { errorFor, errorNotice, inputField, okNotice, options, selectField, type FormError, type Option } from '../../web/forms.ts';
@@ -79,6 +80,7 @@ export function cardsView(
 ${okNotice(d.notice)}
 ${d.pageError ? errorNotice(d.pageError, {}, 'handover-error') : ''}
 ${periodChooser(v, { periods: d.periods, period: d.period.id, institution: d.institution })}
+${exportLink(t, '/foodcards/cards.xlsx', { period: d.period.id, institution: d.institution })}
 <section aria-labelledby="uncollected-h" id="uncollected">
 <h2 id="uncollected-h">${t('foodcards.page.cards.uncollectedTitle', { n: d.loaded.length })}</h2>
 ${d.notLoaded ? html`<p class="muted" id="not-loaded">${t('foodcards.page.cards.notLoaded', { n: d.notLoaded })}</p>` : ''}

@@ -1,4 +1,5 @@
 import { html, type Html } from '../../web/html.ts';
+import { exportLink } from '../../web/listExport.ts';
 import { formatDay } from '../../web/format.ts';
 import type { explainPupilEntitlement, listEntitlements } from '../entitlementService.ts';
 import { formatEuros, spanText, statusLabel, subnav, type View } from './common.ts';
@@ -14,6 +15,7 @@ export function entitlementListView(v: View, d: { list: EntitlementList; institu
   return html`${subnav(v, list.period)}
 <p>${spanText(v, list.period)}</p>
 <p role="status" id="entitlement-totals">${t('foodcards.page.entitlements.summary', { pupils: list.totals.pupils, amount: formatEuros(list.totals.cents, ctx.lang) })}${list.items.length >= d.limit ? ` ${t('foodcards.page.entitlements.limited', { limit: d.limit })}` : ''}</p>
+${exportLink(t, `/foodcards/periods/${encodeURIComponent(list.period.id)}/entitlements.xlsx`, { institution: d.institution?.code })}
 ${list.items.length
   ? html`<div class="table-wrap"><table id="entitlements">
 <caption class="sr-only">${t('foodcards.page.entitlements.caption')}</caption>

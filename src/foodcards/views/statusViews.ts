@@ -1,4 +1,5 @@
 import { html, type Html } from '../../web/html.ts';
+import { exportLink } from '../../web/listExport.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDay } from '../../web/format.ts';
 import { errorNotice, okNotice, type FormError } from '../../web/forms.ts';
@@ -27,6 +28,7 @@ export function statusesView(
 ${okNotice(d.notice)}
 <section aria-labelledby="expiring-h"><h2 id="expiring-h">${t('foodcards.page.statuses.expiringTitle', { days: d.days })}</h2>
 <form method="get" action="/foodcards/statuses" class="inline"><label for="st-days">${t('foodcards.page.statuses.days')}</label> <input id="st-days" name="days" type="number" inputmode="numeric" min="0" max="366" value="${d.days}"> <button type="submit" class="secondary">${t('foodcards.page.statuses.show')}</button></form>
+${exportLink(t, '/foodcards/statuses.xlsx', { days: String(d.days) })}
 ${d.expiring.length
   ? html`<div class="table-wrap"><table id="expiring"><thead><tr><th scope="col">${t('foodcards.page.statuses.columns.pupil')}</th><th scope="col">${t('foodcards.page.statuses.columns.institution')}</th><th scope="col">${t('foodcards.page.statuses.columns.class')}</th><th scope="col">${t('foodcards.page.statuses.columns.personalCode')}</th><th scope="col">${t('foodcards.page.statuses.columns.status')}</th><th scope="col">${t('foodcards.page.statuses.columns.validTo')}</th></tr></thead>
 <tbody>${d.expiring.map((r) => html`<tr><td>${`${r.firstName} ${r.lastName}`.trim()}</td><td class="code">${r.institution}</td><td>${r.class || '—'}</td><td class="code">${r.personalCode}</td><td>${statusLabel(t, r.status)}</td><td><time datetime="${r.validTo}">${formatDay(r.validTo, ctx.lang)}</time></td></tr>`)}</tbody></table></div>`

@@ -1,4 +1,5 @@
 import { html, type Html } from '../../web/html.ts';
+import { exportLink } from '../../web/listExport.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDateTime, formatDay } from '../../web/format.ts';
 import { errorFor, errorNotice, inputField, okNotice, options, selectField, textareaField, type FormError } from '../../web/forms.ts';
@@ -35,6 +36,7 @@ ${errorNotice(d.error)}
 <p><a class="button" href="/kindergartens/requests/new">${t('kindergartens.page.requests.new')}</a></p>
 ${filterForm(v, d.filters)}
 <p class="muted" role="status">${t('kindergartens.page.requests.count', { count: d.rows.length })}${d.rows.length >= d.limit ? ` ${t('kindergartens.page.requests.limited', { limit: d.limit })}` : ''}</p>
+${exportLink(t, '/kindergartens/requests.xlsx', d.filters)}
 ${d.rows.length
   ? html`<div class="table-wrap"><table>
 <caption class="sr-only">${t('kindergartens.page.requests.caption')}</caption>

@@ -1,4 +1,5 @@
 import { html, type Html } from '../../web/html.ts';
+import { exportLink } from '../../web/listExport.ts';
 import { formatDateTime } from '../../web/format.ts';
 import { errorFor, errorNotice, inputField, selectField, type FormError } from '../../web/forms.ts';
 import { channels, messageStatuses, type Message } from '../model.ts';
@@ -99,6 +100,7 @@ export function logView(v: View, d: LogPage): Html {
   return html`${subnav(v)}
 ${countsList(v, d.counts, d.filters)}
 ${filterForm(v, d)}
+${exportLink(t, '/notifications.xlsx', d.filters)}
 ${d.items.length
   ? html`<p id="shown">${t(`${k}.shown`, { total: d.total, first, last })}</p>${table(v, d.items)}${pager(v, d)}`
   : d.error ? '' : html`<p id="shown">${t(`${k}.none`)}</p>`}`;

@@ -11,6 +11,7 @@ import { presentImport } from './presenters.ts';
 import { uploadMiddleware } from './upload.ts';
 import { parseInput } from '../http/parse.ts';
 import type { ImportQueue } from './jobs.ts';
+import { exportLink, exportRowCap, sendListExport, type ListColumn } from '../web/listExport.ts';
 
 type Presented = ReturnType<typeof presentImport>;
 
@@ -80,7 +81,18 @@ ${issueTable(t, p)}`
   : ''}`;
 }
 
-/** The upload page (pick the kind, drop the file, preview, apply) and one import's page. */
+const summaryKeys = ['rows', 'created', 'updated', 'unchanged', 'rejected', 'warnings'] as const;
+
+const importColumns: ListColumn<Presented>[] = [
+  { header: 'imports.page.when', value: (i) => i.createdAt, kind: 'time', width: 17 },
+  { header: 'imports.page.kind', value: (i, t) => t(`imports.kinds.${i.kind}`), width: 26 },
+  { header: 'imports.page.file', value: (i) => i.fileName, width: 30 },
+  { header: 'imports.page.institution', value: (i) => i.institution },
+  { header: 'imports.page.status', value: (i, t) => statusLabel(t, i), width: 18 },
+  ...summaryKeys.map((k): ListColumn<Presented> => ({ header: `imports.summary.${k}`, value: (i) => i.summary[k] ?? null, kind: 'number' })),
+];
+
+/** The upload page (pick the kind, drop the file, preview, apply), its list as a workbook, and one import's page. */
 export function importPages(queue: ImportQueue, maxBytes: number): Router {
   const router = Router();
   router.get('/imports', requireStaff(), async (req, res) => {
@@ -91,11 +103,19 @@ export function importPages(queue: ImportQueue, maxBytes: number): Router {
     const list = recent.map((i) => presentImport(i, [], t, ctx.lang));
     const body = html`${uploadForm(ctx, t, institutions, actor.role === 'coordinator')}
 <h2>${t('imports.page.recent')}</h2>
+${exportLink(t, '/imports.xlsx')}
 ${list.length
   ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t('imports.page.when')}</th><th scope="col">${t('imports.page.kind')}</th><th scope="col">${t('imports.page.file')}</th><th scope="col">${t('imports.page.status')}</th></tr></thead>
 <tbody>${list.map((i) => html`<tr><td>${i.createdAt ? formatDateTime(i.createdAt, ctx.lang) : ''}</td><td>${t(`imports.kinds.${i.kind}`)}</td><td><a href="/imports/${i.id}">${i.fileName}</a></td><td>${statusLabel(t, i)}</td></tr>`)}</tbody></table></div>`
   : html`<p>${t('imports.page.none')}</p>`}`;
     res.type('html').send(layout(ctx, t('imports.page.title'), body).value);
+  });
+
+  // Every upload in the reader's scope (the page shows the latest 20), newest first.
+  router.get('/imports.xlsx', requireStaff(), async (req, res) => {
+    const t = translator(req.lang);
+    const rows = (await listImports(actorOf(req), exportRowCap)).map((i) => presentImport(i, [], t, req.lang));
+    await sendListExport(req, res, { name: 'exports.files.imports', columns: importColumns, rows });
   });
 
   router.post('/imports', requireStaff(), uploadMiddleware(maxBytes), async (req, res) => {

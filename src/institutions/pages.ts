@@ -8,6 +8,7 @@ import { closeContactTask, listContactTasks } from '../notifications/taskService
 import { contactTasksSection } from '../notifications/views/contactTasksView.ts';
 import { text } from '../web/formValues.ts';
 import { ip } from '../web/pageSupport.ts';
+import { exportLink, sendListExport, type ListColumn } from '../web/listExport.ts';
 
 type Period = { from: string | null; to: string | null };
 
@@ -16,7 +17,18 @@ function periods(t: TFunction, list: Period[]) {
   return list.map((p) => t('institutions.basePeriod', { from: p.from ?? '…', to: p.to ?? t('institutions.openEnded') })).join('; ');
 }
 
-/** Institution pages: the coordinator's list and one institution's page (scoped like the API). */
+type InstitutionRow = Awaited<ReturnType<typeof listInstitutions>>[number];
+
+const institutionColumns: ListColumn<InstitutionRow>[] = [
+  { header: 'institutions.code', value: (i) => i.code, width: 14 },
+  { header: 'institutions.name', value: (i) => i.name, width: 40 },
+  { header: 'institutions.type', value: (i, t) => t(`types.${i.type}`) },
+  { header: 'institutions.address', value: (i) => i.address, width: 36 },
+  { header: 'institutions.base', value: (i, t) => periods(t, i.basePeriods), width: 36 },
+  { header: 'exports.columns.baseToday', value: (i, t) => (i.baseToday ? t('exports.yes') : t('exports.no')) },
+];
+
+/** Institution pages: the coordinator's list (and its workbook) and one institution's page (scoped like the API). */
 export function institutionPages(): Router {
   const router = Router();
   router.get('/institutions', requireRole('coordinator'), async (req, res) => {
@@ -30,7 +42,11 @@ export function institutionPages(): Router {
           (i) => html`<tr><td>${i.code}</td><td><a href="/institutions/${encodeURIComponent(i.code)}">${i.name}</a></td><td>${t(`types.${i.type}`)}</td><td>${i.baseToday ? html`<strong>${t('institutions.baseNow')}</strong>` : periods(t, i.basePeriods)}</td></tr>`,
         )}</tbody></table></div>`
       : html`<p>${t('institutions.none')}</p>`;
-    res.type('html').send(layout(ctx, t('institutions.title'), body).value);
+    res.type('html').send(layout(ctx, t('institutions.title'), html`${exportLink(t, '/institutions.xlsx')}${body}`).value);
+  });
+
+  router.get('/institutions.xlsx', requireRole('coordinator'), async (req, res) => {
+    await sendListExport(req, res, { name: 'exports.files.institutions', columns: institutionColumns, rows: await listInstitutions(actorOf(req)) });
   });
 
   router.get('/institutions/:code', requireStaff(), async (req, res) => {

@@ -5,8 +5,20 @@ import { layout, pageContext } from '../web/layout.ts';
 import { translator } from '../i18n/index.ts';
 import { formatDateTime } from '../web/format.ts';
 import { listUsers } from './service.ts';
+import { exportLink, sendListExport, type ListColumn } from '../web/listExport.ts';
 
-/** The coordinator's list of staff accounts. */
+type UserRow = Awaited<ReturnType<typeof listUsers>>[number];
+
+const userColumns: ListColumn<UserRow>[] = [
+  { header: 'users.email', value: (u) => u.email, width: 30 },
+  { header: 'users.name', value: (u) => u.name, width: 24 },
+  { header: 'users.role', value: (u, t) => t(`roles.${u.role}`) },
+  { header: 'users.institution', value: (u) => u.institution },
+  { header: 'users.active', value: (u, t) => (u.active ? t('users.yes') : t('users.no')) },
+  { header: 'users.lastSignIn', value: (u) => u.lastSignInAt, kind: 'time', width: 17 },
+];
+
+/** The coordinator's list of staff accounts, and the same as a workbook. */
 export function userPages(): Router {
   const router = Router();
   router.get('/users', requireRole('coordinator'), async (req, res) => {
@@ -18,7 +30,11 @@ export function userPages(): Router {
 <tbody>${users.map(
       (u) => html`<tr><td>${u.email}</td><td>${u.name}</td><td>${t(`roles.${u.role}`)}</td><td>${u.institution ? html`<a href="/institutions/${encodeURIComponent(u.institution)}">${u.institution}</a>` : '—'}</td><td>${u.active ? t('users.yes') : t('users.no')}</td><td>${u.lastSignInAt ? formatDateTime(u.lastSignInAt, ctx.lang) : t('users.never')}</td></tr>`,
     )}</tbody></table></div>`;
-    res.type('html').send(layout(ctx, t('users.title'), body).value);
+    res.type('html').send(layout(ctx, t('users.title'), html`${exportLink(t, '/users.xlsx')}${body}`).value);
+  });
+
+  router.get('/users.xlsx', requireRole('coordinator'), async (req, res) => {
+    await sendListExport(req, res, { name: 'exports.files.users', columns: userColumns, rows: await listUsers() });
   });
   return router;
 }

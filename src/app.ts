@@ -24,6 +24,7 @@ import { userPages } from './users/pages.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { statusApiBeforeSession, statusRoutes } from './status/routes.ts';
 import { dashboardPages } from './dashboard/pages.ts';
+import { childRoutes } from './pupils/routes.ts';
 import { homePages } from './web/pages.ts';
 import { importApiRoutes } from './imports/routes.ts';
 import { importPages } from './imports/pages.ts';
@@ -53,6 +54,11 @@ import { configuredChannels, publicBaseUrl } from './notifications/channels/inde
 import { notificationApiRoutes } from './notifications/routes.ts';
 import { notificationPages } from './notifications/pages.ts';
 import { optOutPages } from './notifications/optOutPages.ts';
+import { deviceListExports } from './devices/listExports.ts';
+import { kindergartenListExports } from './kindergartens/listExports.ts';
+import { foodcardListExports } from './foodcards/listExports.ts';
+import { notificationListExports } from './notifications/listExports.ts';
+import { reportPages } from './reports/pages.ts';
 
 export type AppDeps = { config: Config; redis: Redis; redisPrefix: string; sessionSecret: string; logger: Logger; importQueue: ImportQueue; messageQueue: MessageQueue };
 
@@ -114,12 +120,19 @@ export function buildApp(deps: AppDeps): Express {
     staleStockDays: config.devices.staleStockDays,
   };
   app.use(homePages());
+  // List exports (`<list path>.xlsx`) before the pages: `/kindergartens/:code` would take `requests.xlsx`.
+  app.use(deviceListExports());
+  app.use(kindergartenListExports());
+  app.use(foodcardListExports());
+  app.use(notificationListExports());
+  app.use(reportPages());
   app.use(dashboardPages({ redis, redisPrefix, staleStockDays: devices.staleStockDays }));
+  app.use(childRoutes({ personalCodeKey: devices.personalCodeKey }));
   app.use(institutionApiRoutes());
   app.use(institutionPages());
   app.use(userApiRoutes());
   app.use(userPages());
-  app.use(auditRoutes());
+  app.use(auditRoutes({ personalCodeKey: devices.personalCodeKey }));
   app.use(importApiRoutes(deps.importQueue, config.imports.maxBytes));
   app.use(importPages(deps.importQueue, config.imports.maxBytes));
   app.use(needApiRoutes(devices));

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { bootstrap, onShutdown } from './runtime.ts';
 import { buildApp } from './app.ts';
 import { connectDatabase, disconnectDatabase, syncIndexes } from './db.ts';
+import { backfillSearchKeys } from './pupils/backfill.ts';
 import { createRedis } from './redis.ts';
 import { resolveSessionSecret } from './infra/secrets.ts';
 import { enqueueImport, importsQueue, messageQueue, notifyQueue, notifySmsQueue } from '../jobs/queues.ts';
@@ -33,7 +34,11 @@ server.listen(config.port, config.host, () => {
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   logger.info({ port }, 'api listening');
 });
-void connectDatabase(connections.mongoUri, logger).then(syncIndexes).catch((err) => logger.error({ err }, 'index sync failed'));
+void connectDatabase(connections.mongoUri, logger)
+  .then(syncIndexes)
+  .then(backfillSearchKeys)
+  .then((n) => n && logger.info({ records: n }, 'search keys added'))
+  .catch((err) => logger.error({ err }, 'index sync failed'));
 
 onShutdown(logger, async () => {
   // Stop taking new connections, let requests in flight finish, then close the clients.

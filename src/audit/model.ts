@@ -16,6 +16,8 @@ const AuditEventSchema = new Schema(
       label: { type: String, default: null },
     },
     institution: { type: String, default: null, index: true },
+    // The pupil the event concerns, at the top level so that a search by pupil is answered from an index.
+    pupil: { type: String, default: null, index: true },
     ip: { type: String, default: null },
     details: { type: Schema.Types.Mixed, default: {} },
   },

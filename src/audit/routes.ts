@@ -8,20 +8,36 @@ import { layout, pageContext } from '../web/layout.ts';
 import { translator, type TFunction } from '../i18n/index.ts';
 import { formatDateTime } from '../web/format.ts';
 import { searchAudit } from './service.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { PersonalCodeKey } from '../pupils/personalCodes.ts';
+import { searchChildren } from '../pupils/searchService.ts';
 
 const day = z.string().refine(isCalendarDay, 'invalid_date');
 export const AuditQuerySchema = z.object({
   actor: z.string().trim().max(200).optional(),
   action: z.string().trim().max(100).optional(),
   institution: z.string().trim().max(40).optional(),
+  pupil: z.string().trim().max(100).optional(),
   from: z.union([day, z.literal('')]).optional(),
   to: z.union([day, z.literal('')]).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-function toQuery(q: z.infer<typeof AuditQuerySchema>) {
+/**
+ * The pupils a search names: an id as given (the child page links with one), otherwise the
+ * children the text finds by name, class or personal code, as the child search finds them.
+ */
+async function pupilsNamed(actor: Actor, key: PersonalCodeKey, text: string | undefined): Promise<string[] | undefined> {
+  if (!text) return undefined;
+  if (/^[0-9a-f]{24}$/i.test(text)) return [text.toLowerCase()];
+  const { hits } = await searchChildren(actor, key, text);
+  return hits.filter((h) => h.kind === 'pupil').map((h) => h.id);
+}
+
+async function toQuery(actor: Actor, key: PersonalCodeKey, q: z.infer<typeof AuditQuerySchema>) {
   const nextDay = (d: string) => new Date(Date.parse(d + 'T00:00:00Z') + 86_400_000);
   return {
+    pupils: await pupilsNamed(actor, key, q.pupil),
     actor: q.actor || undefined,
     action: q.action || undefined,
     institution: q.institution || undefined,
@@ -39,23 +55,24 @@ function who(t: TFunction, actor: { kind: string; email?: string | null; id?: st
 }
 
 /** The audit log: coordinators search it by person, action, institution and date. */
-export function auditRoutes(): Router {
+export function auditRoutes(deps: { personalCodeKey: PersonalCodeKey }): Router {
   const router = Router();
   router.get('/api/audit', requireRole('coordinator'), async (req, res) => {
     const q = parseInput(AuditQuerySchema, req.query);
-    res.json({ items: await searchAudit(actorOf(req), toQuery(q)) });
+    res.json({ items: await searchAudit(actorOf(req), await toQuery(actorOf(req), deps.personalCodeKey, q)) });
   });
   router.get('/audit', requireRole('coordinator'), async (req, res) => {
     const q = parseInput(AuditQuerySchema, req.query);
     const ctx = pageContext(req);
     const t = translator(ctx.lang);
-    const rows = await searchAudit(actorOf(req), toQuery(q));
+    const rows = await searchAudit(actorOf(req), await toQuery(actorOf(req), deps.personalCodeKey, q));
     const field = (name: string, label: string, value: string | undefined, type = 'text') =>
       html`<div><label for="f-${name}">${label}</label><input id="f-${name}" name="${name}" type="${type}" value="${value ?? ''}"></div>`;
     const body = html`<form method="get" action="/audit" class="filters">
   ${field('actor', t('audit.filterActor'), q.actor)}
   ${field('action', t('audit.filterAction'), q.action)}
   ${field('institution', t('audit.filterInstitution'), q.institution)}
+  ${field('pupil', t('audit.filterPupil'), q.pupil)}
   ${field('from', t('audit.filterFrom'), q.from, 'date')}
   ${field('to', t('audit.filterTo'), q.to, 'date')}
   <div><button type="submit">${t('audit.search')}</button></div>

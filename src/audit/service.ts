@@ -7,6 +7,8 @@ export type AuditInput = {
   action: string;
   target?: { type: string; id?: string | null; label?: string | null };
   institution?: string | null;
+  /** The pupil concerned, when the target is not the pupil itself (a need, a card). */
+  pupil?: string | null;
   ip?: string | null;
   details?: Record<string, unknown>;
 };
@@ -24,12 +26,13 @@ export async function recordAudit(input: AuditInput): Promise<void> {
     action: input.action,
     target: { type: input.target?.type ?? null, id: input.target?.id ?? null, label: input.target?.label ?? null },
     institution: input.institution ?? null,
+    pupil: input.pupil ?? (input.target?.type === 'pupil' ? (input.target.id ?? null) : null),
     ip: input.ip ?? null,
     details: input.details ?? {},
   });
 }
 
-export type AuditQuery = { actor?: string; action?: string; institution?: string; from?: Date; to?: Date; limit: number };
+export type AuditQuery = { actor?: string; action?: string; institution?: string; pupils?: string[]; from?: Date; to?: Date; limit: number };
 
 /** Coordinators search the log by person, action, institution and date; newest first. */
 export async function searchAudit(_actor: Actor, q: AuditQuery) {
@@ -37,6 +40,7 @@ export async function searchAudit(_actor: Actor, q: AuditQuery) {
   if (q.actor) filter['actor.email'] = { $regex: escapeRegex(q.actor.toLowerCase()) };
   if (q.action) filter.action = { $regex: '^' + escapeRegex(q.action) };
   if (q.institution) filter.institution = q.institution;
+  if (q.pupils) filter.pupil = q.pupils.length === 1 ? q.pupils[0] : { $in: q.pupils };
   const at: Record<string, Date> = {};
   if (q.from) at.$gte = q.from;
   if (q.to) at.$lt = q.to;
@@ -49,6 +53,7 @@ export async function searchAudit(_actor: Actor, q: AuditQuery) {
     action: r.action,
     target: r.target,
     institution: r.institution,
+    pupil: r.pupil ?? null,
     ip: r.ip,
     details: r.details,
   }));

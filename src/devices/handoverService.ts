@@ -59,7 +59,7 @@ export async function handOver(actor: AnyActor, need: NeedLike, input: HandoverI
 export async function recordHandover(actor: Actor, needId: string, input: HandoverInput, settings: DeviceSettings, ip: string | null) {
   const need = await findNeedFor(actor, needId);
   const delivered = await handOver(actor, need, input, settings, ['allocated', 'ready_for_pickup']);
-  await recordAudit({ actor, action: 'device.handover', target: { type: 'deviceNeed', id: needId, label: input.serial }, institution: await institutionCode(need.institution), ip, details: { relation: input.relation } });
+  await recordAudit({ actor, action: 'device.handover', target: { type: 'deviceNeed', id: needId, label: input.serial }, institution: await institutionCode(need.institution), pupil: String(need.pupil), ip, details: { relation: input.relation } });
   return delivered;
 }
 

@@ -148,7 +148,7 @@ export async function registerNeed(actor: Actor, input: NeedInput, settings: Dev
     }
   }
   await recordEvents([{ type: 'device.need_registered', key: `device.need_registered:${need._id}`, subject: { kind: 'deviceNeed', id: need._id }, institution: inst._id, pupil: pupil._id }]);
-  await recordAudit({ actor, action: 'device_need.create', target: { type: 'deviceNeed', id: String(need._id) }, institution: inst.code, ip });
+  await recordAudit({ actor, action: 'device_need.create', target: { type: 'deviceNeed', id: String(need._id) }, institution: inst.code, pupil: String(pupil._id), ip });
   return need.toObject();
 }
 

@@ -179,7 +179,7 @@ export async function recordCardHandover(actor: Actor, id: string, input: z.infe
   if (!done) throw new Conflict('card_not_loaded');
   await recordEvents([{ type: 'foodcard.collected', key: `foodcard.collected:${id}`, subject: { kind: 'foodCard', id: card._id }, institution: card.institution, pupil: card.pupil, data: { date } }]);
   const inst = await InstitutionModel.findById(card.institution, { code: 1 }).lean();
-  await recordAudit({ actor, action: 'food_card.handover', target: { type: 'foodCard', id, label: card.number }, institution: inst?.code ?? null, ip, details: { relation: input.relation, date } });
+  await recordAudit({ actor, action: 'food_card.handover', target: { type: 'foodCard', id, label: card.number }, institution: inst?.code ?? null, pupil: String(card.pupil), ip, details: { relation: input.relation, date } });
   return presentCards([done]).then((r) => r[0]!);
 }
 

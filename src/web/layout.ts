@@ -19,10 +19,12 @@ function navItems(ctx: PageContext): Array<{ href: string; key: string }> {
   if (ctx.actor.role === 'coordinator') {
     return [
       { href: '/dashboard', key: 'nav.dashboard' },
+      { href: '/pupils', key: 'nav.children' },
       { href: '/institutions', key: 'nav.institutions' },
       { href: '/devices', key: 'nav.devices' },
       { href: '/kindergartens', key: 'nav.kindergartens' },
       { href: '/foodcards', key: 'nav.foodcards' },
+      { href: '/reports', key: 'nav.reports' },
       { href: '/imports', key: 'nav.imports' },
       { href: '/notifications', key: 'nav.messages' },
       { href: '/users', key: 'nav.users' },
@@ -31,6 +33,7 @@ function navItems(ctx: PageContext): Array<{ href: string; key: string }> {
   }
   return [
     { href: '/dashboard', key: 'nav.dashboard' },
+    { href: '/pupils', key: 'nav.children' },
     { href: `/institutions/${encodeURIComponent(ctx.actor.institutionCode ?? '')}`, key: 'nav.myInstitution' },
     { href: '/devices', key: 'nav.devices' },
     // The actor does not know its institution's type, so every head sees this; /kindergartens

@@ -16,6 +16,7 @@ import { ContactTaskModel, MessageModel } from '../../src/notifications/model.ts
 import { createMessages } from '../../src/notifications/messageService.ts';
 import { testPersonalCodeKey } from '../support/jobs.ts';
 import { FoodCardModel } from '../../src/foodcards/cardModel.ts';
+import { AuditEventModel } from '../../src/audit/model.ts';
 
 /**
  * The tenant-isolation harness. It walks the real route table and calls every staff route as a
@@ -50,6 +51,19 @@ const ownScopeRoutes = new Map<string, number[]>([
   ['GET /api/session', [200]],
   ['DELETE /api/session', [204]],
   ['GET /dashboard', [200]],
+  ['GET /api/dashboard', [200]],
+  // The child search: without a search text it finds nothing; with one, only B's children.
+  ['GET /pupils', [200]],
+  ['POST /pupils', [200]],
+  ['GET /api/pupils', [200]],
+  // List exports: the same scoped service calls as their pages (checked inside the workbooks by listExports.test.ts).
+  ['GET /devices.xlsx', [200]],
+  ['GET /devices/stock.xlsx', [200]],
+  ['GET /devices/due-back.xlsx', [200]],
+  ['GET /foodcards/cards.xlsx', [200]],
+  ['GET /foodcards/periods/:periodId/entitlements.xlsx', [200]],
+  ['GET /foodcards/statuses.xlsx', [200]],
+  ['GET /imports.xlsx', [200]],
   ['GET /api/institutions', [200]],
   ['GET /api/imports', [200]],
   ['POST /api/imports', [400]],
@@ -94,10 +108,10 @@ const noInstitutionData = new Set([
   'GET /api/notifications/messages/:messageId',
   'GET /api/notifications/templates/:template',
   'GET /notifications/messages/:messageId',
-'GET /api/imports/templates/:kind.xlsx', 'GET /api/imports/:importId/report.xlsx', 'GET /api/food-periods/:periodId', 'GET /api/food-periods/:periodId/batches', 'GET /api/food-batches/:batchId/order.xlsx']);
+'GET /api/imports/templates/:kind.xlsx', 'GET /api/imports/:importId/report.xlsx', 'GET /foodcards/periods/:periodId/entitlements.xlsx', 'GET /api/food-periods/:periodId', 'GET /api/food-periods/:periodId/batches', 'GET /api/food-batches/:batchId/order.xlsx']);
 
 type Fixture = {
-  a: { code: string; name: string; principalEmail: string; principalId: string; groupName: string; importId: string; needId: string; serial: string; runId: string; stopId: string; requestId: string; periodId: string; entitlementId: string; batchId: string; cardId: string; messageId: string; taskId: string };
+  a: { code: string; name: string; principalEmail: string; principalId: string; groupName: string; importId: string; needId: string; serial: string; runId: string; stopId: string; requestId: string; periodId: string; entitlementId: string; batchId: string; cardId: string; messageId: string; taskId: string; pupilId: string };
   bToken: string;
   aToken: string;
   coordToken: string;
@@ -105,7 +119,7 @@ type Fixture = {
 
 function paramsFor(f: Fixture): Record<string, string> {
   const a = f.a;
-  return { code: a.code, id: a.principalId, importId: a.importId, kind: 'device-needs', needId: a.needId, serial: a.serial, runId: a.runId, stopId: a.stopId, requestId: a.requestId, day: rigaToday(), periodId: a.periodId, entitlementId: a.entitlementId, batchId: a.batchId, cardId: a.cardId, messageId: a.messageId, taskId: a.taskId, template: 'need_registered', token: 'A'.repeat(32) };
+  return { code: a.code, id: a.principalId, importId: a.importId, kind: 'device-needs', needId: a.needId, serial: a.serial, runId: a.runId, stopId: a.stopId, requestId: a.requestId, day: rigaToday(), periodId: a.periodId, entitlementId: a.entitlementId, batchId: a.batchId, cardId: a.cardId, messageId: a.messageId, taskId: a.taskId, template: 'need_registered', token: 'A'.repeat(32), pupilId: a.pupilId };
 }
 
 function fill(path: string, params: Record<string, string>): string {
@@ -184,6 +198,7 @@ describe('tenant isolation: every staff route as a principal of another institut
         cardId: String(card!._id),
         messageId: String(message!._id),
         taskId: String(task._id),
+        pupilId: String(pupil),
       },
       aToken,
       bToken: await makeToken(pb.email),
@@ -238,6 +253,8 @@ describe('tenant isolation: every staff route as a principal of another institut
     expect(await EntitlementModel.countDocuments({ institution: inst!._id })).to.equal(1);
     expect(await ContactTaskModel.countDocuments({ institution: inst!._id, status: 'open' })).to.equal(1);
     expect((await MessageModel.findById(f.a.messageId).lean())!.status).to.equal('queued');
+    // B never saw A's pupil's whole personal code, so no such view was recorded.
+    expect(await AuditEventModel.countDocuments({ action: 'pupil.personal_code_view' })).to.equal(0);
   });
 
   it('the same parameterised routes do answer for those allowed (so the 404s above are real)', async () => {

@@ -16,6 +16,8 @@ declare global {
 declare module 'express-session' {
   interface SessionData {
     csrfToken?: string;
+    /** The reference codes a parent has checked on this device, so one page shows all of them. */
+    statusCodes?: string[];
   }
 }
 

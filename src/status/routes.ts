@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { parse as parseCookie } from 'cookie';
 import { z } from 'zod';
 import { parseInput } from '../http/parse.ts';
@@ -7,7 +7,10 @@ import { sessionCookieName } from '../auth/session.ts';
 import { html } from '../web/html.ts';
 import { csrfField, layout, pageContext } from '../web/layout.ts';
 import { translator } from '../i18n/index.ts';
-import { lookupStatus } from './registry.ts';
+import { lookupStatus, normalizeReferenceCode } from './registry.ts';
+
+/** How many codes one device keeps: a family's children, each with a device, a card and a place. */
+const maxCodes = 12;
 import { statusCard } from './view.ts';
 
 const StatusQuerySchema = z.object({ referenceCode: z.string().max(64) });
@@ -50,10 +53,10 @@ export function statusRoutes(limits: RequestHandler[]): Router {
   const router = Router();
   router.post('/api/status', ...limits, lookupApi);
 
-  const form = (req: Request, message?: string, code = '') => {
+  const form = (req: Request, message?: string, code = '', known = false) => {
     const ctx = pageContext(req);
     const t = translator(ctx.lang);
-    return html`<p>${t('status.intro')}</p>
+    return html`<p>${t(known ? 'status.addIntro' : 'status.intro')}</p>
 ${message ? html`<p class="notice error" role="alert" id="status-error">${message}</p>` : ''}
 <form method="post" action="/status" class="card narrow">
   ${csrfField(ctx)}
@@ -62,22 +65,34 @@ ${message ? html`<p class="notice error" role="alert" id="status-error">${messag
   <button type="submit">${t('status.submit')}</button>
 </form>`;
   };
-  router.get('/status', (req, res) => {
-    const ctx = pageContext(req);
-    res.type('html').send(layout(ctx, translator(ctx.lang)('status.title'), form(req)).value);
-  });
-  router.post('/status', ...limits, async (req, res) => {
+
+  /** Everything tied to the codes this device has checked, the newest code first. */
+  const page = async (req: Request, res: Response, status: number, message?: string, code = '') => {
     const ctx = pageContext(req);
     const t = translator(ctx.lang);
-    const code = (req.body as { referenceCode?: unknown }).referenceCode;
-    const items = typeof code === 'string' ? await lookupStatus(code) : [];
-    if (!items.length) {
-      res.status(404).type('html').send(layout(ctx, t('status.title'), form(req, t('status.notFound'))).value);
-      return;
-    }
-    const body = html`<div class="status-items">${items.map((i) => statusCard(i, t, ctx.lang))}</div>
-<p><a href="/status">${t('status.another')}</a></p>`;
-    res.type('html').send(layout(ctx, t('status.title'), body).value);
+    const codes = req.session?.statusCodes ?? [];
+    const items = (await Promise.all(codes.map((c) => lookupStatus(c)))).flat();
+    const body = html`${items.length ? html`<div class="status-items">${items.map((i) => statusCard(i, t, ctx.lang))}</div>` : ''}
+${items.length ? html`<h2>${t('status.another')}</h2>` : ''}
+${form(req, message, code, items.length > 0)}
+${codes.length ? html`<form method="post" action="/status/forget" class="inline">${csrfField(ctx)}<button type="submit" class="secondary">${t('status.forget')}</button></form>` : ''}`;
+    res.status(status).type('html').send(layout(ctx, t('status.title'), body).value);
+  };
+
+  router.get('/status', (req, res) => page(req, res, 200));
+  router.post('/status', ...limits, async (req, res) => {
+    const t = translator(req.lang);
+    const raw = (req.body as { referenceCode?: unknown }).referenceCode;
+    const code = typeof raw === 'string' ? normalizeReferenceCode(raw) : null;
+    const items = code ? await lookupStatus(code) : [];
+    if (!code || !items.length) return page(req, res, 404, t('status.notFound'), typeof raw === 'string' ? raw.slice(0, 20) : '');
+    // Kept only once found, so a guess never rides along with a later lookup; newest first.
+    if (req.session) req.session.statusCodes = [code, ...(req.session.statusCodes ?? []).filter((c) => c !== code)].slice(0, maxCodes);
+    await page(req, res, 200);
+  });
+  router.post('/status/forget', (req, res) => {
+    if (req.session) delete req.session.statusCodes;
+    res.redirect(303, '/status');
   });
   return router;
 }

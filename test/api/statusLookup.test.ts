@@ -3,6 +3,7 @@ import request from 'supertest';
 import { buildTestApp, resetData, stack, testConfig } from '../support/stack.ts';
 import { makeInstitution, makeToken, makeUser } from '../support/factories.ts';
 import { registerNeedVia } from '../support/devices.ts';
+import { requestVia } from '../support/kindergartens.ts';
 import { DeviceNeedModel } from '../../src/devices/model.ts';
 import { newPlacementCode } from '../../src/kindergartens/referenceCode.ts';
 
@@ -56,6 +57,26 @@ describe('parents status lookup: device needs', () => {
       expect(res.text, lang).to.include(`lang="${lang}"`);
       expect(res.text).not.to.include('Ozoliņa');
     }
+  });
+
+  it('shows everything tied to the codes checked on one device on one page, a wrong code keeping what was found, until forgotten', async () => {
+    const coordToken = await makeToken((await makeUser('coordinator')).email);
+    const place = await requestVia(coordToken, { firstName: 'Jānis', lastName: 'Ozoliņš' });
+    const agent = request.agent(stack().app);
+    const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const csrf = csrfOf((await agent.get('/status').expect(200)).text);
+    const first = await agent.post('/status').type('form').send({ _csrf: csrf, referenceCode: code }).expect(200);
+    expect(first.text).to.include('data-kind="device"').and.not.to.include('data-kind="kindergarten"');
+    const both = await agent.post('/status').type('form').send({ _csrf: csrf, referenceCode: place.referenceCode.toLowerCase() }).expect(200);
+    expect(both.text).to.include('data-kind="device"').and.to.include('data-kind="kindergarten"').and.to.include('Marta').and.to.include('Jānis');
+    // The newest code's answer comes first.
+    expect(both.text.indexOf('data-kind="kindergarten"')).to.be.lessThan(both.text.indexOf('data-kind="device"'));
+    const wrong = await agent.post('/status').type('form').send({ _csrf: csrf, referenceCode: 'ZZZZ-ZZZZ-ZZZ' }).expect(404);
+    expect(wrong.text).to.include('status-error').and.to.include('data-kind="device"').and.to.include('data-kind="kindergarten"');
+    // Another device (no cookie) sees none of it.
+    expect((await request(stack().app).get('/status').expect(200)).text).not.to.include('data-kind=');
+    await agent.post('/status/forget').type('form').send({ _csrf: csrf }).expect(303);
+    expect((await agent.get('/status').expect(200)).text).not.to.include('data-kind=');
   });
 
   it('limits tries per code as well as per IP: a code tried too often answers 429 from anywhere', async () => {

@@ -37,6 +37,7 @@ const publicRoutes = new Set([
   'POST /api/session',
   'GET /status',
   'POST /status',
+  'POST /status/forget',
   'POST /api/status',
   // The guardian's opt-out link (the token is an HMAC of the address), and the SMS provider's
   // receipts (checked by their own token).

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import { languages, loadCatalogue, toLang, translator } from '../../src/i18n/index.ts';
 
@@ -28,6 +30,31 @@ describe('catalogues: Latvian first, Russian and English complete', () => {
       }
     });
   }
+
+  it('has every key the code names literally', () => {
+    // Keys written whole in the source (`t('status.title')`, `t(\`children.page.who\`)`); keys
+    // built from a value are checked by the page tests that render every status.
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (p.endsWith('.ts')) files.push(p);
+      }
+    };
+    walk(path.resolve(import.meta.dirname, '../../src'));
+    const missing = new Set<string>();
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      // A view's prefix constant (`const k = 'children.page';`) used as `${k}.who`.
+      const prefix = /const k = '([a-z][\w.]*)';/.exec(text)?.[1];
+      for (const m of text.matchAll(/\bt\((['`])([a-zA-Z][\w.]*|\$\{k\}\.[\w.]+)\1/g)) {
+        const key = m[2]!.startsWith('${k}') ? (prefix ? prefix + m[2]!.slice(4) : null) : m[2]!;
+        if (key && key.includes('.') && !flat.lv!.has(key)) missing.add(`${path.basename(file)}: ${key}`);
+      }
+    }
+    expect([...missing], 'keys used in the code but in no catalogue').to.deep.equal([]);
+  });
 
   it('defaults to Latvian and translates in the chosen language', () => {
     expect(toLang('de')).to.equal('lv');

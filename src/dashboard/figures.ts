@@ -1,4 +1,5 @@
 import { DeviceModel, DeviceNeedModel } from '../devices/model.ts';
+import { allocatedStates, handedStates, type DeviceCounts } from '../devices/reportService.ts';
 import { FoodCardModel } from '../foodcards/cardModel.ts';
 import { EntitlementModel, FoodPeriodModel } from '../foodcards/model.ts';
 import { InstitutionModel } from '../institutions/model.ts';
@@ -9,7 +10,7 @@ import { addDays, rigaToday } from '../shared/dates.ts';
 /** How many weeks the dashboard's charts look back, this week included. */
 export const chartWeeks = 8;
 
-export type DeviceFigures = { needed: number; awaitingApproval: number; allocated: number; handedOver: number; outstanding: number; inStock: number; staleStock: number };
+export type DeviceFigures = DeviceCounts;
 export type FoodFigures = { entitled: number; issued: number; collected: number; uncollected: number };
 export type MessageFigures = { failed: number; tasks: number };
 export type Weekly = { handedOver: number[]; collected: number[] };
@@ -36,8 +37,6 @@ export type Figures = {
   rows: InstitutionFigures[];
 };
 
-const allocatedStates = new Set(['allocated', 'ready_for_pickup', 'out_for_delivery']);
-const handedStates = new Set(['delivered', 'returned']);
 
 const zeroDevices = (): DeviceFigures => ({ needed: 0, awaitingApproval: 0, allocated: 0, handedOver: 0, outstanding: 0, inStock: 0, staleStock: 0 });
 const zeroRow = (id: string | null, code: string | null, name: string, type: InstitutionFigures['type'], base: boolean): InstitutionFigures => ({

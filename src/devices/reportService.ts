@@ -5,8 +5,9 @@ import type { TFunction } from '../i18n/index.ts';
 import { exportWorkbook } from '../shared/xlsxExport.ts';
 import { DeviceModel, DeviceNeedModel } from './model.ts';
 
-const allocatedStates = new Set(['allocated', 'ready_for_pickup', 'out_for_delivery']);
-const handedStates = new Set(['delivered', 'returned']);
+/** Needs with a device on its way to the pupil, and needs whose device reached the pupil. */
+export const allocatedStates: ReadonlySet<string> = new Set(['allocated', 'ready_for_pickup', 'out_for_delivery']);
+export const handedStates: ReadonlySet<string> = new Set(['delivered', 'returned']);
 
 export type InstitutionDeviceRow = {
   code: string;
@@ -62,19 +63,5 @@ export async function ministryReport(actor: Actor, t: TFunction): Promise<Buffer
   );
 }
 
-/** The dashboard's device numbers in the actor's scope. */
-export async function deviceCounts(actor: Actor, staleDays: number, now = new Date()) {
-  const before = new Date(now.getTime() - staleDays * 86_400_000);
-  const scope = scopeFilter(actor);
-  const [needs, devices] = await Promise.all([DeviceNeedModel.find(scope, { status: 1 }).lean(), DeviceModel.find(scope, { status: 1, stockedAt: 1 }).lean()]);
-  const live = needs.filter((n) => n.status !== 'cancelled');
-  return {
-    needed: live.length,
-    awaitingApproval: live.filter((n) => n.status === 'registered').length,
-    inStock: devices.filter((d) => d.status === 'in_stock').length,
-    allocated: live.filter((n) => allocatedStates.has(n.status)).length,
-    handedOver: live.filter((n) => handedStates.has(n.status)).length,
-    outstanding: live.filter((n) => !handedStates.has(n.status)).length,
-    staleStock: devices.filter((d) => d.status === 'in_stock' && d.stockedAt && d.stockedAt < before).length,
-  };
-}
+/** The device figures of a reader's scope, as the dashboard counts them (src/dashboard/figures.ts). */
+export type DeviceCounts = { needed: number; awaitingApproval: number; inStock: number; allocated: number; handedOver: number; outstanding: number; staleStock: number };

@@ -1,8 +1,8 @@
 import { html, type Html } from '../../web/html.ts';
 import type { TFunction } from '../../i18n/index.ts';
-import type { deviceCounts } from '../reportService.ts';
+import type { DeviceCounts } from '../reportService.ts';
 
-export type DeviceCounts = Awaited<ReturnType<typeof deviceCounts>>;
+export type { DeviceCounts };
 
 /** The dashboard's device tiles (the reader's scope); stock held too long is a warning when there is any. */
 export function deviceTiles(t: TFunction, c: DeviceCounts, staleDays: number): Html {

@@ -11,6 +11,7 @@ import { searchAudit } from './service.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { PersonalCodeKey } from '../pupils/personalCodes.ts';
 import { searchChildren } from '../pupils/searchService.ts';
+import { scrollable } from '../web/scrollBox.ts';
 
 const day = z.string().refine(isCalendarDay, 'invalid_date');
 export const AuditQuerySchema = z.object({
@@ -78,7 +79,7 @@ export function auditRoutes(deps: { personalCodeKey: PersonalCodeKey }): Router 
   <div><button type="submit">${t('audit.search')}</button></div>
 </form>
 ${rows.length
-  ? html`<div class="table-wrap"><table class="audit">
+  ? html`<div class="table-wrap"${scrollable(t('audit.title'))}><table class="audit">
 <thead><tr><th scope="col">${t('audit.when')}</th><th scope="col">${t('audit.who')}</th><th scope="col">${t('audit.action')}</th><th scope="col">${t('audit.target')}</th><th scope="col">${t('audit.institution')}</th><th scope="col">${t('audit.ip')}</th></tr></thead>
 <tbody>${rows.map(
       (r) => html`<tr><td>${formatDateTime(r.at, ctx.lang)}</td><td>${who(t, r.actor ?? { kind: 'anonymous' })}</td><td><code>${r.action}</code></td><td>${r.target?.label ?? ''}</td><td>${r.institution ?? ''}</td><td>${r.ip ?? ''}</td></tr>`,

@@ -12,6 +12,7 @@ import { uploadMiddleware } from './upload.ts';
 import { parseInput } from '../http/parse.ts';
 import type { ImportQueue } from './jobs.ts';
 import { exportLink, exportRowCap, sendListExport, type ListColumn } from '../web/listExport.ts';
+import { scrollable } from '../web/scrollBox.ts';
 
 type Presented = ReturnType<typeof presentImport>;
 
@@ -42,7 +43,7 @@ function statusLabel(t: TFunction, p: Presented): string {
 function issueTable(t: TFunction, p: Presented): Html {
   const rows = [...p.errors.map((e) => ({ ...e, severity: 'error' })), ...p.warnings.map((w) => ({ ...w, severity: 'warning' }))].sort((a, b) => a.row - b.row);
   if (!rows.length) return html`<p>${t('imports.page.noIssues')}</p>`;
-  return html`<div class="table-wrap"><table class="issues">
+  return html`<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table class="issues">
 <caption>${t('imports.page.issuesCaption')}</caption>
 <thead><tr><th scope="col" class="num">${t('imports.page.row')}</th><th scope="col">${t('imports.page.column')}</th><th scope="col">${t('imports.page.severity')}</th><th scope="col">${t('imports.page.message')}</th></tr></thead>
 <tbody>${rows.map(
@@ -105,7 +106,7 @@ export function importPages(queue: ImportQueue, maxBytes: number): Router {
 <h2>${t('imports.page.recent')}</h2>
 ${exportLink(t, '/imports.xlsx')}
 ${list.length
-  ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t('imports.page.when')}</th><th scope="col">${t('imports.page.kind')}</th><th scope="col">${t('imports.page.file')}</th><th scope="col">${t('imports.page.status')}</th></tr></thead>
+  ? html`<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table><thead><tr><th scope="col">${t('imports.page.when')}</th><th scope="col">${t('imports.page.kind')}</th><th scope="col">${t('imports.page.file')}</th><th scope="col">${t('imports.page.status')}</th></tr></thead>
 <tbody>${list.map((i) => html`<tr><td>${i.createdAt ? formatDateTime(i.createdAt, ctx.lang) : ''}</td><td>${t(`imports.kinds.${i.kind}`)}</td><td><a href="/imports/${i.id}">${i.fileName}</a></td><td>${statusLabel(t, i)}</td></tr>`)}</tbody></table></div>`
   : html`<p>${t('imports.page.none')}</p>`}`;
     res.type('html').send(layout(ctx, t('imports.page.title'), body).value);

@@ -9,6 +9,7 @@ import { contactTasksSection } from '../notifications/views/contactTasksView.ts'
 import { text } from '../web/formValues.ts';
 import { ip } from '../web/pageSupport.ts';
 import { exportLink, sendListExport, type ListColumn } from '../web/listExport.ts';
+import { scrollable } from '../web/scrollBox.ts';
 
 type Period = { from: string | null; to: string | null };
 
@@ -36,7 +37,7 @@ export function institutionPages(): Router {
     const t = translator(ctx.lang);
     const items = await listInstitutions(actorOf(req));
     const body = items.length
-      ? html`<div class="table-wrap"><table>
+      ? html`<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table>
 <thead><tr><th scope="col">${t('institutions.code')}</th><th scope="col">${t('institutions.name')}</th><th scope="col">${t('institutions.type')}</th><th scope="col">${t('institutions.base')}</th></tr></thead>
 <tbody>${items.map(
           (i) => html`<tr><td>${i.code}</td><td><a href="/institutions/${encodeURIComponent(i.code)}">${i.name}</a></td><td>${t(`types.${i.type}`)}</td><td>${i.baseToday ? html`<strong>${t('institutions.baseNow')}</strong>` : periods(t, i.basePeriods)}</td></tr>`,
@@ -65,7 +66,7 @@ export function institutionPages(): Router {
 </dl>
 ${inst.type === 'kindergarten'
   ? html`<h2>${t('institutions.groups')}</h2>${inst.groups.length
-      ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t('institutions.group')}</th><th scope="col" class="num">${t('institutions.capacity')}</th></tr></thead>
+      ? html`<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table><thead><tr><th scope="col">${t('institutions.group')}</th><th scope="col" class="num">${t('institutions.capacity')}</th></tr></thead>
 <tbody>${inst.groups.map((g) => html`<tr><td>${g.name}</td><td class="num">${g.capacity}</td></tr>`)}</tbody></table></div>`
       : html`<p>${t('institutions.noGroups')}</p>`}`
   : ''}

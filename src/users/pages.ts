@@ -6,6 +6,7 @@ import { translator } from '../i18n/index.ts';
 import { formatDateTime } from '../web/format.ts';
 import { listUsers } from './service.ts';
 import { exportLink, sendListExport, type ListColumn } from '../web/listExport.ts';
+import { scrollable } from '../web/scrollBox.ts';
 
 type UserRow = Awaited<ReturnType<typeof listUsers>>[number];
 
@@ -25,7 +26,7 @@ export function userPages(): Router {
     const ctx = pageContext(req);
     const t = translator(ctx.lang);
     const users = await listUsers();
-    const body = html`<div class="table-wrap"><table>
+    const body = html`<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table>
 <thead><tr><th scope="col">${t('users.email')}</th><th scope="col">${t('users.name')}</th><th scope="col">${t('users.role')}</th><th scope="col">${t('users.institution')}</th><th scope="col">${t('users.active')}</th><th scope="col">${t('users.lastSignIn')}</th></tr></thead>
 <tbody>${users.map(
       (u) => html`<tr><td>${u.email}</td><td>${u.name}</td><td>${t(`roles.${u.role}`)}</td><td>${u.institution ? html`<a href="/institutions/${encodeURIComponent(u.institution)}">${u.institution}</a>` : '—'}</td><td>${u.active ? t('users.yes') : t('users.no')}</td><td>${u.lastSignInAt ? formatDateTime(u.lastSignInAt, ctx.lang) : t('users.never')}</td></tr>`,

@@ -266,6 +266,8 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 A/AA)', function 
       ['coordinator', 'kindergarten monitoring', () => '/kindergartens'],
       ['coordinator', 'a kindergarten', () => `/kindergartens/${encodeURIComponent(ids.kindergarten)}`],
       ['principal', "the head's overview", () => '/dashboard'],
+      ['coordinator', 'the audit log', () => '/audit'],
+      ['coordinator', 'the child search', () => '/pupils'],
       ['principal', "the head's food cards", () => '/foodcards/cards'],
     ];
     for (const [who, name, path] of pages) {

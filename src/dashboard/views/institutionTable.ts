@@ -5,6 +5,7 @@ import type { DayView } from '../../kindergartens/views/dashboardTiles.ts';
 import type { InstitutionFigures } from '../figures.ts';
 import { sortKeys, type DashboardQuery, type DashboardView } from '../service.ts';
 import { figureLinks, withQuery } from './links.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 
 type Today = DayView['kindergartens'][number];
 
@@ -66,7 +67,7 @@ export function institutionTable(lang: Lang, t: TFunction, view: DashboardView, 
   return html`<section aria-labelledby="institutions-h"><h2 id="institutions-h">${t('dashboard.table.title')}</h2>
 ${filters(t, q)}
 <p>${t('dashboard.table.matching', { count: view.matching })}</p>
-<div class="table-wrap"><table class="figures">
+<div class="table-wrap"${scrollable(t('dashboard.table.title'))}><table class="figures">
 <caption class="sr-only">${t('dashboard.table.caption')}</caption>
 <thead>
 <tr><td></td><th scope="colgroup" colspan="5">${t('dashboard.devices')}</th><th scope="col">${t('dashboard.table.today')}</th><th scope="colgroup" colspan="4">${t('dashboard.food')}</th><th scope="colgroup" colspan="2">${t('dashboard.messages')}</th></tr>

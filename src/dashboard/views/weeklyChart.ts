@@ -1,6 +1,7 @@
 import { html, type Html } from '../../web/html.ts';
 import { formatDay, formatNumber } from '../../web/format.ts';
 import type { Lang, TFunction } from '../../i18n/index.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 
 // Drawing units of the viewBox; the SVG scales to its box (see .chart in app.css).
 const bar = 28;
@@ -25,7 +26,7 @@ export function weeklyChart(lang: Lang, t: TFunction, id: string, title: string,
   const total = values.reduce((s, v) => s + v, 0);
   const label = t('dashboard.chart.summary', { title, from: formatDay(weeks[0] ?? '', lang), total: formatNumber(total, lang), last: formatNumber(values.at(-1) ?? 0, lang) });
   return html`<figure class="chart weekly" aria-labelledby="${id}-caption">
-<div class="plot"><svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${label}" focusable="false" preserveAspectRatio="xMinYMin meet">
+<div class="plot"${scrollable(title)}><svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${label}" focusable="false" preserveAspectRatio="xMinYMin meet">
   <line class="axis" x1="${left}" y1="${y(0)}" x2="${width - right}" y2="${y(0)}"></line>
   <text class="tick" x="${left - 4}" y="${y(max) + 4}" text-anchor="end">${formatNumber(max, lang)}</text>
   <text class="tick" x="${left - 4}" y="${y(0) + 4}" text-anchor="end">0</text>
@@ -38,7 +39,7 @@ export function weeklyChart(lang: Lang, t: TFunction, id: string, title: string,
 <figcaption id="${id}-caption">${title}</figcaption>
 <details>
   <summary>${t('dashboard.chart.figures')}</summary>
-  <div class="table-wrap"><table>
+  <div class="table-wrap"${scrollable(title)}><table>
   <caption class="sr-only">${label}</caption>
   <thead><tr><th scope="col">${t('dashboard.chart.week')}</th><th scope="col" class="num">${title}</th></tr></thead>
   <tbody>${weeks.map((w, i) => html`<tr><th scope="row"><time datetime="${w}">${formatDay(w, lang)}</time></th><td class="num">${formatNumber(values[i] ?? 0, lang)}</td></tr>`)}</tbody>

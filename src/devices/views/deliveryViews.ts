@@ -5,6 +5,7 @@ import { formatDay } from '../../web/format.ts';
 import type { getRun, listRuns } from '../deliveryService.ts';
 import { errorFor, errorNotice, inputField, okNotice, selectField, type FormError, type View } from '../../web/forms.ts';
 import { pupilName, relationChoices, subnav } from './common.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 
 export type RunSummary = Awaited<ReturnType<typeof listRuns>>[number];
 export type Candidate = { id: string; name: string; class: string | null; address: string | null; institution: string | null; referenceCode: string };
@@ -13,7 +14,7 @@ export type StopFailure = { stopId: string; outcome: 'delivered' | 'failed'; err
 
 function runsTable({ ctx, t }: View, runs: RunSummary[]): Html {
   if (!runs.length) return html`<p>${t('devices.page.deliveries.noRuns')}</p>`;
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table>
 <caption class="sr-only">${t('devices.page.deliveries.runs')}</caption>
 <thead><tr><th scope="col">${t('devices.page.deliveries.day')}</th><th scope="col">${t('devices.page.deliveries.courier')}</th><th scope="col" class="num">${t('devices.page.deliveries.stops')}</th><th scope="col" class="num">${t('devices.page.stopStatus.pending')}</th><th scope="col" class="num">${t('devices.page.stopStatus.delivered')}</th><th scope="col" class="num">${t('devices.page.stopStatus.failed')}</th></tr></thead>
 <tbody>${runs.map(

@@ -5,6 +5,7 @@ import { needStatuses } from '../model.ts';
 import type { presentNeed } from '../presenters.ts';
 import { errorFor, errorNotice, inputField, okNotice, options, selectField, textareaField, type FormError, type View } from '../../web/forms.ts';
 import { deliveryChoices, deviceTypeChoices, needStatusLabel, priorityChoices, subnav } from './common.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 
 export type NeedFilters = { q?: string; status?: string; deviceType?: string; deliveryMethod?: string; institution?: string };
 export type NeedRow = ReturnType<typeof presentNeed> & { institution: string | null };
@@ -28,7 +29,7 @@ function filterForm({ t }: View, f: NeedFilters, institutions: InstitutionChoice
 }
 
 function needTable({ t }: View, rows: NeedRow[], coordinator: boolean): Html {
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table>
 <caption class="sr-only">${t('devices.page.needs.caption')}</caption>
 <thead><tr>${coordinator ? html`<th scope="col"><span class="sr-only">${t('devices.page.needs.select')}</span></th>` : ''}<th scope="col">${t('devices.page.pupil')}</th><th scope="col">${t('devices.page.class')}</th><th scope="col">${t('devices.page.personalCode')}</th>${coordinator ? html`<th scope="col">${t('devices.page.institution')}</th>` : ''}<th scope="col">${t('devices.page.deviceType')}</th><th scope="col" class="num">${t('devices.page.priority')}</th><th scope="col">${t('devices.page.deliveryMethod')}</th><th scope="col">${t('devices.page.status')}</th><th scope="col">${t('devices.page.referenceCode')}</th></tr></thead>
 <tbody>${rows.map((n) => {

@@ -8,6 +8,7 @@ import type { presentDevice } from '../presenters.ts';
 import { errorFor, errorNotice, inputField, okNotice, options, selectField, textareaField, type FormError, type View } from '../../web/forms.ts';
 import { deviceStatusLabel, deviceTypeChoices, subnav } from './common.ts';
 import type { InstitutionChoice } from './needsViews.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 
 export type DeviceRow = ReturnType<typeof presentDevice>;
 export type StockFilters = { status?: string; type?: string; institution?: string; q?: string };
@@ -38,7 +39,7 @@ function filterForm({ t }: View, f: StockFilters, institutions: InstitutionChoic
 
 function deviceTable(v: View, rows: DeviceRow[], staleBefore: string): Html {
   const { ctx, t } = v;
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table>
 <caption class="sr-only">${t('devices.page.stock.caption')}</caption>
 <thead><tr><th scope="col">${t('devices.page.serial')}</th><th scope="col">${t('devices.page.deviceType')}</th><th scope="col">${t('devices.page.makeModel')}</th><th scope="col">${t('devices.page.status')}</th><th scope="col">${t('devices.page.stock.holder')}</th><th scope="col">${t('devices.page.stock.since')}</th></tr></thead>
 <tbody>${rows.map((d) => {
@@ -60,7 +61,7 @@ function addForms(v: View, today: string, failed: StockFailure | undefined): Htm
   <h3 id="ship-h">${t('devices.page.stock.shipmentTitle')}</h3>
   ${shipErr ? errorNotice(shipErr.error, {}, 'shipment-error') : ''}
   ${shipErr?.badLines?.length
-    ? html`<div class="table-wrap"><table><caption>${t('devices.page.stock.badLines')}</caption><thead><tr><th scope="col" class="num">${t('devices.page.stock.line')}</th><th scope="col">${t('devices.page.stock.lineText')}</th><th scope="col">${t('devices.page.stock.problem')}</th></tr></thead>
+    ? html`<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table><caption>${t('devices.page.stock.badLines')}</caption><thead><tr><th scope="col" class="num">${t('devices.page.stock.line')}</th><th scope="col">${t('devices.page.stock.lineText')}</th><th scope="col">${t('devices.page.stock.problem')}</th></tr></thead>
 <tbody>${shipErr.badLines.map((b) => html`<tr class="error"><td class="num">${b.line}</td><td class="code">${b.text}</td><td>${b.problem}</td></tr>`)}</tbody></table></div>`
     : ''}
   ${csrfField(ctx)}
@@ -111,7 +112,7 @@ export function dueBackView(v: View, rows: DueBackRow[]): Html {
 <p role="status">${t('devices.page.dueBack.count', { count: rows.length })}${overdue ? html` <strong class="flag">${t('devices.page.dueBack.overdueCount', { count: overdue })}</strong>` : ''}</p>
 ${exportLink(t, '/devices/due-back.xlsx')}
 ${rows.length
-  ? html`<div class="table-wrap"><table>
+  ? html`<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table>
 <caption class="sr-only">${t('devices.page.dueBack.caption')}</caption>
 <thead><tr><th scope="col">${t('devices.page.serial')}</th><th scope="col">${t('devices.page.deviceType')}</th><th scope="col">${t('devices.page.institution')}</th><th scope="col">${t('devices.page.need.collectedBy')}</th><th scope="col">${t('devices.page.need.handoverDate')}</th><th scope="col">${t('devices.page.need.returnBy')}</th><th scope="col">${t('devices.page.need.title')}</th></tr></thead>
 <tbody>${rows.map(({ device: d, need, overdue: late }) => {

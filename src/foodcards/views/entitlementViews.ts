@@ -3,6 +3,7 @@ import { exportLink } from '../../web/listExport.ts';
 import { formatDay } from '../../web/format.ts';
 import type { explainPupilEntitlement, listEntitlements } from '../entitlementService.ts';
 import { formatEuros, spanText, statusLabel, subnav, type View } from './common.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 
 export type EntitlementList = Awaited<ReturnType<typeof listEntitlements>>;
 export type Explained = Awaited<ReturnType<typeof explainPupilEntitlement>>;
@@ -17,7 +18,7 @@ export function entitlementListView(v: View, d: { list: EntitlementList; institu
 <p role="status" id="entitlement-totals">${t('foodcards.page.entitlements.summary', { pupils: list.totals.pupils, amount: formatEuros(list.totals.cents, ctx.lang) })}${list.items.length >= d.limit ? ` ${t('foodcards.page.entitlements.limited', { limit: d.limit })}` : ''}</p>
 ${exportLink(t, `/foodcards/periods/${encodeURIComponent(list.period.id)}/entitlements.xlsx`, { institution: d.institution?.code })}
 ${list.items.length
-  ? html`<div class="table-wrap"><table id="entitlements">
+  ? html`<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table id="entitlements">
 <caption class="sr-only">${t('foodcards.page.entitlements.caption')}</caption>
 <thead><tr><th scope="col">${t('foodcards.page.entitlements.columns.pupil')}</th>${showInstitution ? html`<th scope="col">${t('foodcards.page.entitlements.columns.institution')}</th>` : ''}<th scope="col">${t('foodcards.page.entitlements.columns.class')}</th><th scope="col">${t('foodcards.page.entitlements.columns.personalCode')}</th><th scope="col">${t('foodcards.page.entitlements.columns.status')}</th><th scope="col">${t('foodcards.page.entitlements.columns.validity')}</th><th scope="col" class="num">${t('foodcards.page.entitlements.columns.days')}</th><th scope="col" class="num">${t('foodcards.page.entitlements.columns.amount')}</th></tr></thead>
 <tbody>${list.items.map(
@@ -44,7 +45,7 @@ export function explanationView(v: View, e: Explained, d: { period: { id: string
 </dl>
 ${stale ? html`<p class="notice" role="status">${t('foodcards.page.explain.stale', { days: e.stored.days, amount: formatEuros(e.stored.cents, ctx.lang) })}</p>` : ''}
 <p><a href="/foodcards/periods/${d.period.id}/entitlements${e.institution ? `?institution=${encodeURIComponent(e.institution)}` : ''}">${t('foodcards.page.explain.back')}</a></p>
-<div class="table-wrap"><table id="days">
+<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table id="days">
 <caption>${t('foodcards.page.explain.caption')}</caption>
 <thead><tr><th scope="col">${t('foodcards.page.explain.columns.day')}</th><th scope="col">${t('foodcards.page.explain.columns.counted')}</th><th scope="col">${t('foodcards.page.explain.columns.reason')}</th></tr></thead>
 <tbody>${e.days.map(

@@ -6,6 +6,7 @@ import { errorNotice, okNotice, type FormError } from '../../web/forms.ts';
 import type { expiringStatuses } from '../familyStatusService.ts';
 import { familyStatuses } from '../familyStatusService.ts';
 import { statusLabel, subnav, type View } from './common.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 
 export const statusFields = ['institution', 'personalCode', 'firstName', 'lastName', 'class', 'status', 'validFrom', 'validTo'] as const;
 export type StatusForm = { values: Record<string, string>; error?: FormError };
@@ -30,7 +31,7 @@ ${okNotice(d.notice)}
 <form method="get" action="/foodcards/statuses" class="inline"><label for="st-days">${t('foodcards.page.statuses.days')}</label> <input id="st-days" name="days" type="number" inputmode="numeric" min="0" max="366" value="${d.days}"> <button type="submit" class="secondary">${t('foodcards.page.statuses.show')}</button></form>
 ${exportLink(t, '/foodcards/statuses.xlsx', { days: String(d.days) })}
 ${d.expiring.length
-  ? html`<div class="table-wrap"><table id="expiring"><thead><tr><th scope="col">${t('foodcards.page.statuses.columns.pupil')}</th><th scope="col">${t('foodcards.page.statuses.columns.institution')}</th><th scope="col">${t('foodcards.page.statuses.columns.class')}</th><th scope="col">${t('foodcards.page.statuses.columns.personalCode')}</th><th scope="col">${t('foodcards.page.statuses.columns.status')}</th><th scope="col">${t('foodcards.page.statuses.columns.validTo')}</th></tr></thead>
+  ? html`<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table id="expiring"><thead><tr><th scope="col">${t('foodcards.page.statuses.columns.pupil')}</th><th scope="col">${t('foodcards.page.statuses.columns.institution')}</th><th scope="col">${t('foodcards.page.statuses.columns.class')}</th><th scope="col">${t('foodcards.page.statuses.columns.personalCode')}</th><th scope="col">${t('foodcards.page.statuses.columns.status')}</th><th scope="col">${t('foodcards.page.statuses.columns.validTo')}</th></tr></thead>
 <tbody>${d.expiring.map((r) => html`<tr><td>${`${r.firstName} ${r.lastName}`.trim()}</td><td class="code">${r.institution}</td><td>${r.class || '—'}</td><td class="code">${r.personalCode}</td><td>${statusLabel(t, r.status)}</td><td><time datetime="${r.validTo}">${formatDay(r.validTo, ctx.lang)}</time></td></tr>`)}</tbody></table></div>`
   : html`<p>${t('foodcards.page.statuses.noneExpiring')}</p>`}
 </section>

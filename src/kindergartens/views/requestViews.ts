@@ -8,6 +8,7 @@ import { requestStatuses, sectors } from '../model.ts';
 import type { placementOptions } from '../placementService.ts';
 import type { presentRequest, presentRequestDetail } from '../presenters.ts';
 import { requestStatusLabel, sectorLabel, subnav, type View } from './common.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 
 export type RequestRow = ReturnType<typeof presentRequest>;
 export type RequestDetail = ReturnType<typeof presentRequestDetail>;
@@ -38,7 +39,7 @@ ${filterForm(v, d.filters)}
 <p class="muted" role="status">${t('kindergartens.page.requests.count', { count: d.rows.length })}${d.rows.length >= d.limit ? ` ${t('kindergartens.page.requests.limited', { limit: d.limit })}` : ''}</p>
 ${exportLink(t, '/kindergartens/requests.xlsx', d.filters)}
 ${d.rows.length
-  ? html`<div class="table-wrap"><table>
+  ? html`<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table>
 <caption class="sr-only">${t('kindergartens.page.requests.caption')}</caption>
 <thead><tr><th scope="col">${t('kindergartens.page.requests.columns.child')}</th><th scope="col">${t('kindergartens.page.requests.columns.personalCode')}</th><th scope="col">${t('kindergartens.page.requests.columns.employer')}</th><th scope="col">${t('kindergartens.page.requests.columns.sector')}</th><th scope="col">${t('kindergartens.page.requests.columns.neededFrom')}</th><th scope="col">${t('kindergartens.page.requests.columns.status')}</th><th scope="col">${t('kindergartens.page.requests.columns.received')}</th><th scope="col">${t('kindergartens.page.requests.columns.reference')}</th></tr></thead>
 <tbody>${d.rows.map(

@@ -5,6 +5,7 @@ import { errorFor, errorNotice, inputField, selectField, type FormError } from '
 import { channels, messageStatuses, type Message } from '../model.ts';
 import { templateNames } from '../templates.ts';
 import { channelLabel, failureText, languageLabel, statusLabel, subnav, templateLabel, type View } from './common.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 
 export const filterFields = ['status', 'channel', 'template', 'institution', 'q', 'from', 'to'] as const;
 export type LogFilters = Record<(typeof filterFields)[number], string>;
@@ -65,7 +66,7 @@ function filterForm(v: View, d: LogPage): Html {
 function table(v: View, items: Message[]): Html {
   const { ctx, t } = v;
   const col = (key: string) => html`<th scope="col">${t(`${k}.${key}`)}</th>`;
-  return html`<div class="table-wrap"><table id="messages">
+  return html`<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table id="messages">
 <thead><tr>${col('time')}${col('recipient')}${col('template')}${col('language')}${col('channel')}${col('status')}<th scope="col" class="num">${t(`${k}.attempts`)}</th>${col('failure')}</tr></thead>
 <tbody>${items.map(
     (m) => html`<tr data-message="${m._id}" data-status="${m.status}"${m.status === 'failed' ? html` class="error"` : ''}>

@@ -3,6 +3,7 @@ import type { View } from '../../web/forms.ts';
 import { csrfField } from '../../web/layout.ts';
 import { formatDateTime, formatDay } from '../../web/format.ts';
 import { formatEuros } from '../../foodcards/views/common.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 import type { ChildView } from '../childService.ts';
 
 const k = 'children.page';
@@ -48,7 +49,7 @@ function foodSection({ ctx, t }: View, c: ChildView): Html {
   return html`<section aria-labelledby="food-h" class="card"><h2 id="food-h">${t(`${k}.food`)}</h2>
 <p>${s ? t(`${k}.familyStatus`, { status: t(`foodcards.page.familyStatus.${s.status}`), from: formatDay(s.validFrom, ctx.lang), to: formatDay(s.validTo, ctx.lang) }) : t(`${k}.noFamilyStatus`)}</p>
 ${c.food.length
-  ? html`<div class="table-wrap"><table><caption class="sr-only">${t(`${k}.food`)}</caption>
+  ? html`<div class="table-wrap"${scrollable(t(`${k}.food`))}><table><caption class="sr-only">${t(`${k}.food`)}</caption>
 <thead><tr><th scope="col">${t(`${k}.period`)}</th><th scope="col">${t(`${k}.what`)}</th><th scope="col" class="num">${t(`${k}.amount`)}</th><th scope="col">${t(`${k}.status`)}</th></tr></thead>
 <tbody>${c.food.map(
       (f) => html`<tr><td>${f.period}</td><td>${f.kind === 'card' ? html`${t(`${k}.card`)}${f.number ? html` <code>${f.number}</code>` : ''}` : html`<a href="/foodcards/entitlements/${f.id}">${t(`${k}.entitlement`)}</a>`}</td><td class="num">${formatEuros(f.cents, ctx.lang)}</td><td>${f.status ? t(`status.steps.foodcard.${f.status}`) : ''}</td></tr>`,
@@ -60,7 +61,7 @@ function messagesSection({ ctx, t }: View, c: ChildView): Html {
   const coordinator = ctx.actor?.role === 'coordinator';
   return html`<section aria-labelledby="msg-h"><h2 id="msg-h">${t(`${k}.messages`)}</h2>
 ${c.messages.length
-  ? html`<div class="table-wrap"><table><caption class="sr-only">${t(`${k}.messages`)}</caption>
+  ? html`<div class="table-wrap"${scrollable(t(`${k}.messages`))}><table><caption class="sr-only">${t(`${k}.messages`)}</caption>
 <thead><tr><th scope="col">${t(`${k}.when`)}</th><th scope="col">${t(`${k}.message`)}</th><th scope="col">${t(`${k}.channel`)}</th><th scope="col">${t(`${k}.status`)}</th></tr></thead>
 <tbody>${c.messages.map((m) => {
       const name = t(`notifications.page.templates.${m.template}`);
@@ -79,7 +80,7 @@ function historySection(v: View, c: ChildView): Html {
   const { ctx, t } = v;
   return html`<section aria-labelledby="hist-h"><h2 id="hist-h">${t(`${k}.history`)}</h2>
 ${c.history.length
-  ? html`<div class="table-wrap"><table><caption class="sr-only">${t(`${k}.history`)}</caption>
+  ? html`<div class="table-wrap"${scrollable(t(`${k}.history`))}><table><caption class="sr-only">${t(`${k}.history`)}</caption>
 <thead><tr><th scope="col">${t(`${k}.when`)}</th><th scope="col">${t(`${k}.area`)}</th><th scope="col">${t(`${k}.event`)}</th><th scope="col">${t(`${k}.by`)}</th></tr></thead>
 <tbody>${c.history.map((h) => html`<tr><td>${formatDateTime(h.at, ctx.lang)}</td><td>${t(`${k}.areas.${h.area}`)}</td><td>${historyLabel(t, h)}</td><td>${h.by ?? ''}</td></tr>`)}</tbody></table></div>`
   : html`<p>${t(`${k}.noHistory`)}</p>`}

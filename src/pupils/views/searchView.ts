@@ -2,6 +2,7 @@ import { html, type Html } from '../../web/html.ts';
 import type { View } from '../../web/forms.ts';
 import { csrfField } from '../../web/layout.ts';
 import type { ChildHit } from '../searchService.ts';
+import { scrollable } from '../../web/scrollBox.ts';
 
 const k = 'children.search';
 
@@ -24,7 +25,7 @@ export function searchView(v: View, q: string, result: { hits: ChildHit[]; more:
 ${result === null
   ? ''
   : result.hits.length
-    ? html`<div class="table-wrap"><table>
+    ? html`<div class="table-wrap"${scrollable(t(`${k}.title`))}><table>
 <caption>${t(`${k}.found`, { count: result.hits.length })}</caption>
 <thead><tr><th scope="col">${t(`${k}.name`)}</th><th scope="col">${t(`${k}.class`)}</th><th scope="col">${t(`${k}.institution`)}</th><th scope="col">${t(`${k}.personalCode`)}</th><th scope="col">${t(`${k}.what`)}</th></tr></thead>
 <tbody>${result.hits.map((h) => hitRow(v, h))}</tbody></table></div>

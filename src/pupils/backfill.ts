@@ -1,8 +1,8 @@
-import mongoose from 'mongoose';
 import { PlacementRequestModel } from '../kindergartens/model.ts';
 import { updateAll } from '../shared/bulkWrites.ts';
 import { PupilModel } from './model.ts';
 import { pupilSearchKeys } from './searchKeys.ts';
+import { MigrationModel } from '../shared/migrationModel.ts';
 
 const marker = 'pupil-search-keys-1';
 const batch = 1000;
@@ -13,8 +13,7 @@ const batch = 1000;
  * at once (each writes the same keys).
  */
 export async function backfillSearchKeys(): Promise<number> {
-  const migrations = mongoose.connection.db!.collection<{ _id: string; doneAt: Date }>('migrations');
-  if (await migrations.findOne({ _id: marker })) return 0;
+  if (await MigrationModel.exists({ _id: marker })) return 0;
   let changed = 0;
   for (;;) {
     const pupils = await PupilModel.find({ searchKeys: { $exists: false } }, { firstName: 1, lastName: 1, class: 1, personalCodeMasked: 1 }).limit(batch).lean();
@@ -28,6 +27,6 @@ export async function backfillSearchKeys(): Promise<number> {
     await updateAll(PlacementRequestModel, requests.map((r) => ({ _id: r._id, set: { searchKeys: pupilSearchKeys({ firstName: r.child?.firstName ?? '', lastName: r.child?.lastName ?? '', personalCodeMasked: r.child?.personalCodeMasked }) } })));
     changed += requests.length;
   }
-  await migrations.updateOne({ _id: marker }, { $set: { doneAt: new Date() } }, { upsert: true });
+  await MigrationModel.updateOne({ _id: marker }, { $set: { doneAt: new Date() } }, { upsert: true });
   return changed;
 }

@@ -13,7 +13,8 @@ import { UserModel } from '../../src/auth/model.ts';
 import { hashPassword } from '../../src/auth/password.ts';
 import { createApiToken } from '../../src/auth/tokens.ts';
 import { rigaToday } from '../../src/shared/dates.ts';
-import { pick, random, seedInstitutions, seedPupils, type SearchSample } from './nationalData.ts';
+import { searchWords } from '../../src/pupils/searchKeys.ts';
+import { pick, random, seedInstitutions, seedPupils, type SearchSample, type SeededPupil } from './nationalData.ts';
 import { seedKindergartens } from './nationalKindergartens.ts';
 import { seedDevices, seedMessages } from './nationalRecords.ts';
 import { seedFood } from './nationalFood.ts';
@@ -60,6 +61,21 @@ async function get(url: string, token: string, accept: string): Promise<Timed> {
 }
 
 type Query = { kind: string; q: string; expect?: string };
+
+/**
+ * How many seeded pupils a search by name should find: those with every word of the query as the
+ * start of a word of their names (as the search keys are made), counted here from the seed.
+ */
+function pupilsNamed(pupils: SeededPupil[], q: string): number {
+  const words = searchWords(q);
+  let n = 0;
+  for (const p of pupils) {
+    const own = [...searchWords(p.firstName), ...searchWords(p.lastName)];
+    if (words.every((w) => own.some((o) => o.startsWith(w)))) n += 1;
+  }
+  return n;
+}
+const byName = new Set(['first_name_prefix', 'surname', 'name_surname']);
 /** The searches, in a shuffled order; a full code must find its pupil (checked by surname). */
 function searchQueries(sample: SearchSample): Query[] {
   const kinds: Array<() => Query> = [
@@ -215,6 +231,7 @@ try {
   const queries = searchQueries(sample);
   const searchThere = (await get(`${base}/api/pupils?q=anna`, token, 'application/json')).status !== 404;
   let searchCpu = '';
+  const incomplete: string[] = [];
   if (searchThere) {
     for (const q of queries.slice(0, warmups)) await get(`${base}/api/pupils?q=${encodeURIComponent(q.q)}`, token, 'application/json');
     const before = snapshot(watched);
@@ -224,10 +241,18 @@ try {
       if (r.status !== 200) throw new Error(`search (${q.kind}): ${r.status} ${q.kind === 'personal_code' ? '' : r.body.slice(0, 300)}`);
       if (q.expect && !JSON.stringify(JSON.parse(r.body)).includes(q.expect)) throw new Error(`search by a seeded pupil's personal code did not find the pupil`);
       searchTimes.set(q.kind, [...(searchTimes.get(q.kind) ?? []), r.ms]);
+      // An answer that says there is no more must hold every pupil of that name.
+      const { items, more } = JSON.parse(r.body) as { items: Array<{ kind: string }>; more: boolean };
+      if (byName.has(q.kind) && !more) {
+        const want = pupilsNamed(pupils, q.q);
+        const got = items.filter((h) => h.kind === 'pupil').length;
+        if (got < want) incomplete.push(`"${q.q}": ${got} pupils shown, no more offered, ${want} seeded`);
+      }
     }
     searchCpu = cpuShares(before, snapshot(watched), queries.length);
   } else console.log('GET /api/pupils answered 404: the child search is not measured');
   const allSearches = [...searchTimes.values()].flat();
+  if (incomplete.length) console.log(`searches by name that left out matching pupils (${incomplete.length}):\n  ${[...new Set(incomplete)].slice(0, 10).join('\n  ')}`);
 
   console.log(`\none request at a time after ${warmups} warm-up requests (figures from a shared machine are noisy):`);
   console.log(`${''.padEnd(40)}${'requests'.padStart(9)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'max ms'.padStart(9)}`);
@@ -251,6 +276,7 @@ try {
     line('search_p50', p50(allSearches), 'ms', '<', searchTargetMs);
     line('search_p95', p95(allSearches), 'ms', '<', searchTargetMs);
     for (const [kind, xs] of searchTimes) line(`search_${kind}_p95`, p95(xs), 'ms', '>=', 0);
+    line('search_incomplete_answers', incomplete.length, 'answers', '<', 1);
   }
   if (!dashboardThere || !searchThere || refreshS === null) {
     failed = true;

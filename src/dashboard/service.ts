@@ -13,16 +13,16 @@ export const maxFiguresAgeMs = 10 * 60_000;
 /** Counts every institution's figures and keeps them; run by the worker's `dashboard` schedule. */
 export async function refreshDashboard(staleDays: number, now = new Date()): Promise<Figures> {
   const figures = await computeFigures(staleDays, now);
-  await DashboardFiguresModel.replaceOne({ _id: latest }, { _id: latest, computedAt: figures.computedAt, figures }, { upsert: true });
+  await DashboardFiguresModel.replaceOne({ _id: latest }, { _id: latest, computedAt: figures.computedAt, figures: JSON.stringify(figures) }, { upsert: true });
   return figures;
 }
 
 /** The kept figures, counted now when there are none yet or they are older than `maxFiguresAgeMs`. */
 export async function currentFigures(staleDays: number, now = new Date()): Promise<Figures> {
   const kept = await DashboardFiguresModel.findById(latest).lean();
-  if (kept && now.getTime() - new Date(kept.computedAt).getTime() <= maxFiguresAgeMs && (kept.figures as Figures).staleDays === staleDays) {
-    const f = kept.figures as Figures;
-    return { ...f, computedAt: new Date(f.computedAt) };
+  if (kept && typeof kept.figures === 'string' && now.getTime() - new Date(kept.computedAt).getTime() <= maxFiguresAgeMs) {
+    const f = JSON.parse(kept.figures) as Figures;
+    if (f.staleDays === staleDays) return { ...f, computedAt: new Date(f.computedAt) };
   }
   return refreshDashboard(staleDays, now);
 }

@@ -43,7 +43,9 @@ function keysOf(text: string): Key[] {
   return out;
 }
 
-const byName = (a: ChildHit, b: ChildHit) => a.lastName.localeCompare(b.lastName, 'lv') || a.firstName.localeCompare(b.firstName, 'lv');
+// One collator for every search: localeCompare with a locale builds one per call.
+const collator = new Intl.Collator('lv');
+const byName = (a: ChildHit, b: ChildHit) => collator.compare(a.lastName, b.lastName) || collator.compare(a.firstName, b.firstName);
 
 /**
  * Finds children by name, class or personal code within the reader's scope: pupils of their
@@ -95,5 +97,7 @@ export async function searchChildren(actor: Actor, key: PersonalCodeKey, text: s
     (await findByIds<{ _id: unknown; code: string; name: string }>(InstitutionModel, shown.map((f) => f.institution).filter(Boolean), { code: 1, name: 1 })).map((i) => [String(i._id), { code: i.code, name: i.name }]),
   );
   const hits = shown.map((f) => ({ ...f.hit, institution: f.institution ? (institutions.get(String(f.institution)) ?? null) : null }));
-  return { hits, more: found.length > searchLimit };
+  // A key that reached the candidate limit may have left matches unread: the answer says there are more.
+  const cut = pupils.length >= candidateLimit || requests.length >= candidateLimit;
+  return { hits, more: found.length > searchLimit || cut };
 }

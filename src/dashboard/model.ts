@@ -12,7 +12,7 @@ const DashboardFiguresSchema = new Schema(
     // about 90 ms a read, parsing the same text about 9 ms (scripts/bench/dashboard).
     figures: { type: String, required: true },
   },
-  { versionKey: false, minimize: false },
+  { versionKey: false },
 );
 
 export const DashboardFiguresModel = mongoose.model('DashboardFigures', DashboardFiguresSchema);

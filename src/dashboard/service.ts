@@ -17,6 +17,10 @@ export async function refreshDashboard(staleDays: number, now = new Date()): Pro
   return figures;
 }
 
+// A count this process is making for its visitors: while no worker runs, the morning's first
+// visits would otherwise each read the whole city at once.
+let counting: Promise<Figures> | null = null;
+
 /** The kept figures, counted now when there are none yet or they are older than `maxFiguresAgeMs`. */
 export async function currentFigures(staleDays: number, now = new Date()): Promise<Figures> {
   const kept = await DashboardFiguresModel.findById(latest).lean();
@@ -24,7 +28,8 @@ export async function currentFigures(staleDays: number, now = new Date()): Promi
     const f = JSON.parse(kept.figures) as Figures;
     if (f.staleDays === staleDays) return { ...f, computedAt: new Date(f.computedAt) };
   }
-  return refreshDashboard(staleDays, now);
+  counting ??= refreshDashboard(staleDays, now).finally(() => (counting = null));
+  return counting;
 }
 
 export type DashboardQuery = { type?: 'school' | 'kindergarten' | 'office'; q?: string; sort: SortKey; page: number };

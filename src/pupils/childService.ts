@@ -16,9 +16,12 @@ import { decryptPersonalCode, type PersonalCodeKey } from './personalCodes.ts';
 
 export type HistoryEntry = { at: string; area: 'device' | 'kindergarten' | 'foodcard' | 'message' | 'audit'; status: string; by: string | null };
 
-/** The pupil within the reader's scope; 404 alike for an unknown id and another institution's pupil. */
-async function pupilFor(actor: Actor, id: string) {
-  const pupil = Types.ObjectId.isValid(id) ? await PupilModel.findById(id, { personalCodeEnc: 0, searchKeys: 0 }).lean() : null;
+/**
+ * The pupil within the reader's scope; 404 alike for an unknown id and another institution's pupil.
+ * The encrypted code is read only for the one caller that shows it.
+ */
+async function pupilFor(actor: Actor, id: string, withCode = false) {
+  const pupil = Types.ObjectId.isValid(id) ? await PupilModel.findById(id, withCode ? { searchKeys: 0 } : { personalCodeEnc: 0, searchKeys: 0 }).lean() : null;
   if (!pupil || !canAccessInstitution(actor, pupil.institution)) throw new NotFound('pupil_not_found');
   return pupil;
 }
@@ -90,9 +93,7 @@ export type ChildView = Awaited<ReturnType<typeof getChild>>;
  * before the code is returned, so no view goes unrecorded.
  */
 export async function revealPersonalCode(actor: Actor, key: PersonalCodeKey, id: string, ip: string | null): Promise<string> {
-  const pupil = await pupilFor(actor, id);
-  const enc = (await PupilModel.findById(pupil._id, { personalCodeEnc: 1 }).lean())?.personalCodeEnc;
-  if (!enc) throw new NotFound('pupil_not_found');
+  const pupil = await pupilFor(actor, id, true);
   const inst = await InstitutionModel.findById(pupil.institution, { code: 1 }).lean();
   await recordAudit({
     actor,
@@ -101,5 +102,5 @@ export async function revealPersonalCode(actor: Actor, key: PersonalCodeKey, id:
     institution: inst?.code ?? null,
     ip,
   });
-  return decryptPersonalCode(key, enc);
+  return decryptPersonalCode(key, pupil.personalCodeEnc);
 }

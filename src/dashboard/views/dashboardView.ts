@@ -42,7 +42,7 @@ ${v.period
 }
 
 function messageTiles(lang: Lang, t: TFunction, v: DashboardView, institution: string | null): Html {
-  const links = figureLinks({ code: institution, type: institution ? 'school' : 'office' }, null);
+  const links = figureLinks({ code: institution }, null);
   return html`<section aria-labelledby="messages-h"><h2 id="messages-h">${t('dashboard.messages')}</h2>
 <div class="tiles">
   ${tile(lang, t('dashboard.messagesFailed'), v.total.messages.failed, institution ? links.tasks : links.failed, t('dashboard.messagesWarning'))}

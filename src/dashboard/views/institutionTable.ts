@@ -71,7 +71,7 @@ ${filters(t, q)}
 <caption class="sr-only">${t('dashboard.table.caption')}</caption>
 <thead>
 <tr><td></td><th scope="colgroup" colspan="5">${t('dashboard.devices')}</th><th scope="col">${t('dashboard.table.today')}</th><th scope="colgroup" colspan="4">${t('dashboard.food')}</th><th scope="colgroup" colspan="2">${t('dashboard.messages')}</th></tr>
-<tr><th scope="col">${t('dashboard.table.institution')}</th>${head('needed')}${head('handedOver')}${head('outstanding')}${head('inStock')}${html`<th scope="col" class="num">${t('dashboard.table.stale', { days: view.staleDays })}</th>`}${head('presentOfPlaces')}${head('entitled')}${head('issued')}${head('collected')}${head('uncollected')}${head('failed')}${head('tasks')}</tr>
+<tr><th scope="col">${t('dashboard.table.institution')}</th>${head('needed')}${head('handedOver')}${head('outstanding')}${head('inStock')}<th scope="col" class="num">${t('dashboard.table.stale', { days: view.staleDays })}</th>${head('presentOfPlaces')}${head('entitled')}${head('issued')}${head('collected')}${head('uncollected')}${head('failed')}${head('tasks')}</tr>
 </thead>
 <tbody>
 ${view.page === 1 ? line(lang, t, view.total, periodId, undefined, false, t('dashboard.table.total')) : ''}

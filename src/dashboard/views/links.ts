@@ -9,12 +9,12 @@ export function withQuery(path: string, params: Record<string, string | number |
 }
 
 /**
- * The list behind each figure of a line, filtered to the line's institution (all of them for the
- * totals line, which has no code). The office's own stock has no institution to filter on.
+ * The list behind each figure of a line, filtered to the line's institution. The totals line and
+ * the office's own stock have no code, so theirs are the unfiltered lists.
  */
-export function figureLinks(row: Pick<InstitutionFigures, 'code' | 'type'>, periodId: string | null) {
+export function figureLinks(row: Pick<InstitutionFigures, 'code'>, periodId: string | null) {
   const institution = row.code ?? undefined;
-  const stock = row.type === 'office' && row.code === null ? withQuery('/devices/stock', { status: 'in_stock' }) : withQuery('/devices/stock', { status: 'in_stock', institution });
+  const stock = withQuery('/devices/stock', { status: 'in_stock', institution });
   return {
     needed: withQuery('/devices', { institution }),
     awaitingApproval: withQuery('/devices', { institution, status: 'registered' }),

@@ -20,8 +20,8 @@ export function childRoutes(deps: ChildDeps): Router {
 
   router.get('/api/pupils', staff, async (req, res) => {
     const { q } = parseInput(ChildSearchSchema, req.query);
-    const { hits, more } = await searchChildren(actorOf(req), deps.personalCodeKey, q);
-    res.json({ items: hits, more });
+    const { hits, more, partial } = await searchChildren(actorOf(req), deps.personalCodeKey, q);
+    res.json({ items: hits, more, partial });
   });
   router.get('/api/pupils/:pupilId', staff, async (req, res) => {
     res.json(await getChild(actorOf(req), String(req.params.pupilId)));

@@ -29,13 +29,72 @@ function prefixes(word: string): string[] {
   return out;
 }
 
-/** The search keys of one pupil or child. */
+// Pairs keep a few prefix lengths only: enough to make a pair rare, few enough to keep the keys
+// per pupil small. A typed word is cut to the longest of them it reaches (pairLength).
+const pairLengths = [2, 3, 4, 6];
+
+function pairPrefixes(word: string): string[] {
+  return pairLengths.filter((n) => n <= word.length).map((n) => word.slice(0, n));
+}
+
+/** The prefix of a typed word that a pair key holds. */
+function pairLength(word: string): string {
+  const n = pairLengths.filter((l) => l <= word.length).at(-1) ?? word.length;
+  return word.slice(0, n);
+}
+
+/** A pair of name words as one key, the same whichever order they are typed in. */
+export function namePairKey(a: string, b: string): string {
+  const x = pairLength(a);
+  const y = pairLength(b);
+  return x <= y ? `${x}+${y}` : `${y}+${x}`;
+}
+
+/** A class with a name word as one key. */
+export function classPairKey(cls: string, word: string): string {
+  return `class:${cls}+${pairLength(word)}`;
+}
+
+/**
+ * One child in `sampleRate` also carries its word and class keys marked as a sample (`~anna`).
+ * A search for one broad word ("anna", "9.a") reads those few first: when they are many, the
+ * word matches thousands, and the sample is what is shown, said to be some of the matches.
+ * Reading all 17,000 Annas would take the embedded database most of a second.
+ */
+export const sampleRate = 256;
+export const sampleKey = (key: string) => `~${key}`;
+
+// FNV-1a over the child's names and visible code: the same child is always in or out of the sample.
+function inSample(p: { firstName: string; lastName: string; personalCodeMasked?: string | null }): boolean {
+  let h = 0x811c9dc5;
+  for (const ch of `${p.firstName}|${p.lastName}|${p.personalCodeMasked ?? ''}`) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193) >>> 0;
+  return h % sampleRate === 0;
+}
+
+/** Marks records whose keys are made the current way; older ones are remade once (backfill.ts). */
+export const searchKeysVersion = 'v:3';
+
+/**
+ * The search keys of one pupil or child. Besides each word's prefixes, every two name words and
+ * the class with each name word are also kept as one key: a search for "anna bērz" or "9.a anna"
+ * then reads the few children who have both instead of every Anna in the city.
+ */
 export function pupilSearchKeys(p: { firstName: string; lastName: string; class?: string | null; personalCodeMasked?: string | null }): string[] {
-  const keys = new Set<string>();
-  for (const w of [...searchWords(p.firstName), ...searchWords(p.lastName)]) for (const k of prefixes(w)) keys.add(k);
+  const keys = new Set<string>([searchKeysVersion]);
+  const words = [...searchWords(p.firstName), ...searchWords(p.lastName)].filter((w) => w.length >= minPrefix);
+  for (const w of words) for (const k of prefixes(w)) keys.add(k);
+  for (let i = 0; i < words.length; i++) {
+    for (let j = i + 1; j < words.length; j++) {
+      for (const a of pairPrefixes(words[i]!)) for (const b of pairPrefixes(words[j]!)) keys.add(namePairKey(a, b));
+    }
+  }
   // A class is searched whole ("9a", "9.a" and "9 A" alike), never by prefix: "9" alone would match a whole year.
   const cls = p.class ? searchWord(p.class) : '';
-  if (cls) keys.add(`class:${cls}`);
+  if (cls) {
+    keys.add(`class:${cls}`);
+    for (const w of words) for (const a of pairPrefixes(w)) keys.add(classPairKey(cls, a));
+  }
+  if (inSample(p)) for (const k of [...keys]) if (k !== searchKeysVersion && !k.includes('+')) keys.add(sampleKey(k));
   const birth = p.personalCodeMasked?.match(/^(\d{6})/)?.[1];
   if (birth) keys.add(birth);
   return [...keys];

@@ -7,14 +7,24 @@ import { PlacementRequestModel } from '../kindergartens/model.ts';
 import { parsePersonalCode } from '../../imports/personalCode.ts';
 import { PupilModel } from './model.ts';
 import { hashPersonalCode, type PersonalCodeKey } from './personalCodes.ts';
-import { minPrefix, searchWord, searchWords } from './searchKeys.ts';
+import { classPairKey, minPrefix, namePairKey, pupilSearchKeys, sampleKey, sampleRate, searchWord, searchWords } from './searchKeys.ts';
 
 export const ChildSearchSchema = z.object({ q: z.string().trim().max(100).default('') });
 
 /** How many children a search shows; a narrower search finds the rest. */
 export const searchLimit = 50;
-// How many records one search key may bring back before the other words narrow them down.
-const candidateLimit = 2000;
+// How many records the chosen key may bring back; one shared by more is a broad search.
+export const candidateLimit = 250;
+// A sample this large stands for about 1,000 children: too many to read and sort for one answer.
+const broadSample = Math.ceil((4 * candidateLimit) / sampleRate);
+
+export type ChildSearchResult = {
+  hits: ChildHit[];
+  /** More children match than are shown. */
+  more: boolean;
+  /** The search was too broad to read every match: the hits are some of them, not the first by name. */
+  partial: boolean;
+};
 
 export type ChildHit = {
   kind: 'pupil' | 'placement';
@@ -27,20 +37,37 @@ export type ChildHit = {
   status: string | null;
 };
 
-type Key = { key: string; weight: number };
+type Plan = { key: string; all: string[]; broadable: boolean };
 
 /**
  * The search words as stored keys: a personal code's six visible digits, a class (a word with a
- * digit, such as `9.a` or `9a`), or a name prefix. The longest name prefix is the most selective.
+ * digit, such as `9.a` or `9a`), or name prefixes. The one key looked up is the most selective
+ * there is: birth digits, then two name words as a pair, then a class with a name word, then the
+ * class alone or the longest name prefix. Every key must also be among a found child's own.
  */
-function keysOf(text: string): Key[] {
-  const out: Key[] = [];
+function planOf(text: string): Plan | null {
+  const births: string[] = [];
+  const classes: string[] = [];
+  const names: string[] = [];
   for (const w of text.split(/\s+/u).filter(Boolean)) {
-    if (/^\d{6}-?$/.test(w)) out.push({ key: w.slice(0, 6), weight: 100 });
-    else if (/\d/.test(w) && /^[\p{L}\p{N}.\- ]{1,8}$/u.test(w)) out.push({ key: `class:${searchWord(w)}`, weight: 50 });
-    else for (const part of searchWords(w)) if (part.length >= minPrefix) out.push({ key: part.slice(0, 20), weight: part.length });
+    if (/^\d{6}-?$/.test(w)) births.push(w.slice(0, 6));
+    else if (/\d/.test(w) && /^[\p{L}\p{N}.\- ]{1,8}$/u.test(w)) classes.push(searchWord(w));
+    else for (const part of searchWords(w)) if (part.length >= minPrefix) names.push(part.slice(0, 20));
   }
-  return out;
+  const all = [...births, ...classes.map((c) => `class:${c}`), ...names];
+  if (!all.length) return null;
+  const longest = [...names].sort((x, y) => y.length - x.length);
+  // Two words where one starts the other may be one word of the child's name: no pair for them.
+  const pairable = longest.length >= 2 && !longest[0]!.startsWith(longest[1]!);
+  let key: string;
+  if (births.length) key = births[0]!;
+  else if (pairable) key = namePairKey(longest[0]!, longest[1]!);
+  else if (classes.length && longest.length) key = classPairKey(classes[0]!, longest[0]!);
+  else if (classes.length) key = `class:${classes[0]!}`;
+  else key = longest[0]!;
+  // One word or a class alone may match thousands: those are looked up in the sample first.
+  const broadable = !births.length && !pairable && !(classes.length && longest.length);
+  return { key, all, broadable };
 }
 
 // One collator for every search: localeCompare with a locale builds one per call.
@@ -54,33 +81,52 @@ const byName = (a: ChildHit, b: ChildHit) => collator.compare(a.lastName, b.last
  * so it is never compared or kept in clear; anything else through the search keys, one key
  * answered from an index and the other words checked on what it found.
  */
-export async function searchChildren(actor: Actor, key: PersonalCodeKey, text: string): Promise<{ hits: ChildHit[]; more: boolean }> {
+export async function searchChildren(actor: Actor, key: PersonalCodeKey, text: string): Promise<ChildSearchResult> {
   const code = parsePersonalCode(text);
-  let pupilFilter: Record<string, unknown>;
+  let filter: Record<string, unknown>;
   let requestFilter: Record<string, unknown>;
-  let rest: string[] = [];
+  let all: string[] = [];
+  let broadable = false;
   if (code.ok) {
     const hash = hashPersonalCode(key, code.value.code);
-    pupilFilter = { personalCodeHash: hash };
+    filter = { personalCodeHash: hash };
     // The active request carries the hash as its key; only active ones are looked up this way.
     requestFilter = { activeKey: hash };
   } else {
-    const keys = keysOf(text).sort((a, b) => b.weight - a.weight);
-    if (!keys.length) return { hits: [], more: false };
-    pupilFilter = { searchKeys: keys[0]!.key };
-    requestFilter = { searchKeys: keys[0]!.key };
-    rest = keys.slice(1).map((k) => k.key);
+    const plan = planOf(text);
+    if (!plan) return { hits: [], more: false, partial: false };
+    filter = { searchKeys: plan.key };
+    requestFilter = filter;
+    all = plan.all;
+    broadable = plan.broadable;
   }
-  const pupilFields = { firstName: 1, lastName: 1, class: 1, personalCodeMasked: 1, institution: 1, searchKeys: 1 };
-  const requestFields = { 'child.firstName': 1, 'child.lastName': 1, 'child.personalCodeMasked': 1, institution: 1, status: 1, searchKeys: 1 };
-  const [pupils, requests] = await Promise.all([
-    PupilModel.find({ ...pupilFilter, ...scopeFilter(actor) }, pupilFields).limit(candidateLimit).lean(),
-    PlacementRequestModel.find({ ...requestFilter, ...scopeFilter(actor) }, requestFields).limit(candidateLimit).lean(),
-  ]);
-  const keep = (keys: string[] | null | undefined) => rest.every((k) => keys?.includes(k));
-  const foundPupils = pupils.filter((p) => keep(p.searchKeys));
+  const scope = scopeFilter(actor);
+  // The keys are not read back: each found child's own are made again from its names, which is
+  // cheaper than carrying some forty strings per child over the wire.
+  const pupilFields = { firstName: 1, lastName: 1, class: 1, personalCodeMasked: 1, institution: 1 };
+  const requestFields = { 'child.firstName': 1, 'child.lastName': 1, 'child.personalCodeMasked': 1, institution: 1, status: 1 };
+  const read = (pupilFilter: Record<string, unknown>, placementFilter: Record<string, unknown>) =>
+    Promise.all([
+      PupilModel.find({ ...pupilFilter, ...scope }, pupilFields).limit(candidateLimit).lean(),
+      PlacementRequestModel.find({ ...placementFilter, ...scope }, requestFields).limit(candidateLimit).lean(),
+    ]);
+  let partial = false;
+  let candidates: Awaited<ReturnType<typeof read>> | null = null;
+  if (broadable) {
+    const sampled = { searchKeys: sampleKey(String(filter.searchKeys)) };
+    const sample = await read(sampled, sampled);
+    if (sample[0].length + sample[1].length >= broadSample) {
+      candidates = sample;
+      partial = true;
+    }
+  }
+  const [pupils, requests] = candidates ?? (await read(filter, requestFilter));
+  // A key that reached the candidate limit may have left matches unread.
+  partial ||= pupils.length >= candidateLimit || requests.length >= candidateLimit;
+  const keep = (own: string[]) => all.every((k) => own.includes(k));
+  const foundPupils = pupils.filter((p) => keep(pupilSearchKeys(p)));
   // A class narrows pupils only: a place request has no class, so with one named none is shown.
-  const foundRequests = requests.filter((r) => keep(r.searchKeys));
+  const foundRequests = requests.filter((r) => keep(pupilSearchKeys({ firstName: r.child?.firstName ?? '', lastName: r.child?.lastName ?? '', personalCodeMasked: r.child?.personalCodeMasked })));
   type Found = { hit: ChildHit; institution: unknown };
   const found: Found[] = [
     ...foundPupils.map((p) => ({
@@ -97,7 +143,5 @@ export async function searchChildren(actor: Actor, key: PersonalCodeKey, text: s
     (await findByIds<{ _id: unknown; code: string; name: string }>(InstitutionModel, shown.map((f) => f.institution).filter(Boolean), { code: 1, name: 1 })).map((i) => [String(i._id), { code: i.code, name: i.name }]),
   );
   const hits = shown.map((f) => ({ ...f.hit, institution: f.institution ? (institutions.get(String(f.institution)) ?? null) : null }));
-  // A key that reached the candidate limit may have left matches unread: the answer says there are more.
-  const cut = pupils.length >= candidateLimit || requests.length >= candidateLimit;
-  return { hits, more: found.length > searchLimit || cut };
+  return { hits, more: found.length > searchLimit || partial, partial };
 }

@@ -7,6 +7,8 @@ import { requestVia } from '../support/kindergartens.ts';
 import { AuditEventModel } from '../../src/audit/model.ts';
 import { PupilModel } from '../../src/pupils/model.ts';
 import { backfillSearchKeys } from '../../src/pupils/backfill.ts';
+import { candidateLimit } from '../../src/pupils/searchService.ts';
+import { pupilSearchKeys, sampleKey } from '../../src/pupils/searchKeys.ts';
 
 const app = () => stack().app;
 const api = (token: string) => ({
@@ -45,6 +47,10 @@ describe('the child search and the child page', () => {
     expect(names(await search('ANNA bērz'))).to.deep.equal(['Anna Bērziņa']);
     expect(names(await search('9.a'))).to.deep.equal(['Anete Bērziņa', 'Anna Bērziņa']);
     expect(names(await search('9A bērz'))).to.deep.equal(['Anete Bērziņa', 'Anna Bērziņa']);
+    expect(names(await search('bērziņa anna'))).to.deep.equal(['Anna Bērziņa']);
+    expect(names(await search('9.a anete'))).to.deep.equal(['Anete Bērziņa']);
+    expect(names(await search('9.b bērz'))).to.deep.equal([]);
+    expect(names(await search('an anna'))).to.deep.equal(['Anna Bērziņa']);
     expect(names(await search(w.annaCode.slice(0, 6)))).to.include('Anna Bērziņa');
     const byCode = await search(w.annaCode.replace('-', ''));
     expect(names(byCode)).to.deep.equal(['Anna Bērziņa']);
@@ -119,12 +125,56 @@ describe('the child search and the child page', () => {
     expect(found.text).to.include('Bērziņa').and.to.include(`${w.annaCode.slice(0, 8)}****`);
   });
 
-  it('gives pupils stored before the search their keys once, at start', async () => {
+  it('says a search too broad to read whole shows only some of the matches, and a surname finds the one child', async () => {
+    const w = await world();
+    const a = await PupilModel.findOne({ lastName: 'Bērziņa', firstName: 'Anna' }).lean();
+    // More Annas than one search reads; stored directly, as an import would store them.
+    const many = Array.from({ length: candidateLimit + 20 }, (_, i) => {
+      const lastName = `Ozola${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`;
+      return { institution: a!.institution, class: '5.c', firstName: 'Anna', lastName, personalCodeHash: `h${i}`, personalCodeMasked: '010110-*****', personalCodeEnc: 'x', searchKeys: pupilSearchKeys({ firstName: 'Anna', lastName, class: '5.c', personalCodeMasked: '010110-*****' }) };
+    });
+    await PupilModel.insertMany(many);
+    const broad = (await api(w.coordToken).get('/api/pupils?q=anna').expect(200)).body as { items: Hit[]; more: boolean; partial: boolean };
+    expect(broad.items).to.have.length(50);
+    expect(broad).to.include({ more: true, partial: true });
+    const one = (await api(w.coordToken).get('/api/pupils?q=anna%20ozolaka').expect(200)).body as { items: Hit[]; more: boolean; partial: boolean };
+    expect(names(one.items)).to.deep.equal(['Anna Ozolaka']);
+    expect(one).to.include({ more: false, partial: false });
+  });
+
+  it('answers one word that matches thousands from the sample of children that carry it, said to be some of them', async () => {
+    const w = await world();
+    const a = await PupilModel.findOne({ lastName: 'Bērziņa', firstName: 'Anna' }).lean();
+    const pupil = (lastName: string, i: number) => ({ institution: a!.institution, class: '5.c', firstName: 'Anna', lastName, personalCodeHash: `h${i}`, personalCodeMasked: '010110-*****', personalCodeEnc: 'x', searchKeys: pupilSearchKeys({ firstName: 'Anna', lastName, class: '5.c', personalCodeMasked: '010110-*****' }) });
+    // Surnames whose children fall in the sample, found by trying: as many as mark a word as broad.
+    const sampled: string[] = [];
+    for (let i = 0; sampled.length < 5; i++) {
+      const lastName = `Liepa${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + (Math.floor(i / 26) % 26))}${String.fromCharCode(97 + Math.floor(i / 676))}`;
+      if (pupil(lastName, 0).searchKeys.includes(sampleKey('anna'))) sampled.push(lastName);
+    }
+    await PupilModel.insertMany([...sampled.map((n, i) => pupil(n, i)), ...Array.from({ length: 30 }, (_, i) => pupil(`Priede${String.fromCharCode(97 + (i % 26))}${i}`, 100 + i))]);
+    const broad = (await api(w.coordToken).get('/api/pupils?q=anna').expect(200)).body as { items: Hit[]; more: boolean; partial: boolean };
+    expect(broad).to.include({ more: true, partial: true });
+    // The sample's children are shown (the world's own Anna too, should her random code put her in it).
+    expect(broad.items.map((h) => h.lastName)).to.include.members(sampled);
+    expect(broad.items.length).to.be.at.most(sampled.length + 1);
+    // A word few children share is read whole.
+    const narrow = (await api(w.coordToken).get('/api/pupils?q=priede').expect(200)).body as { items: Hit[]; partial: boolean };
+    expect(narrow.partial).to.equal(false);
+    const page = await signedInAgent(app(), w.coord.email);
+    const html = (await page.agent.post('/pupils').type('form').send({ _csrf: page.csrf, q: 'anna' }).expect(200)).text;
+    expect(html).to.include('parādīti tikai daži');
+  });
+
+  it('gives pupils stored before the search, or with keys made an older way, their keys once, at start', async () => {
     const w = await world();
     await PupilModel.updateMany({}, { $unset: { searchKeys: 1 } });
+    await PupilModel.updateOne({ firstName: 'Anna' }, { $set: { searchKeys: ['anna', 'berzina'] } });
     expect(await backfillSearchKeys()).to.equal(3);
     expect(await backfillSearchKeys()).to.equal(0);
     const hits = (await api(w.coordToken).get('/api/pupils?q=kaln').expect(200)).body.items as Hit[];
     expect(names(hits)).to.deep.equal(['Andris Kalniņš']);
+    const paired = (await api(w.coordToken).get('/api/pupils?q=anna%20b%C4%93rz').expect(200)).body.items as Hit[];
+    expect(names(paired)).to.deep.equal(['Anna Bērziņa']);
   });
 });

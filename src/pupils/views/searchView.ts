@@ -1,7 +1,7 @@
 import { html, type Html } from '../../web/html.ts';
 import type { View } from '../../web/forms.ts';
 import { csrfField } from '../../web/layout.ts';
-import type { ChildHit } from '../searchService.ts';
+import type { ChildHit, ChildSearchResult } from '../searchService.ts';
 import { scrollable } from '../../web/scrollBox.ts';
 
 const k = 'children.search';
@@ -13,7 +13,7 @@ function hitRow({ t }: View, h: ChildHit): Html {
 }
 
 /** The child search: one field for a name, a class or a personal code, and the children found. */
-export function searchView(v: View, q: string, result: { hits: ChildHit[]; more: boolean } | null): Html {
+export function searchView(v: View, q: string, result: ChildSearchResult | null): Html {
   const { t } = v;
   // Posted, not a GET: a whole personal code typed here must not end up in an address, a browser's
   // history or a proxy's log.
@@ -29,6 +29,6 @@ ${result === null
 <caption>${t(`${k}.found`, { count: result.hits.length })}</caption>
 <thead><tr><th scope="col">${t(`${k}.name`)}</th><th scope="col">${t(`${k}.class`)}</th><th scope="col">${t(`${k}.institution`)}</th><th scope="col">${t(`${k}.personalCode`)}</th><th scope="col">${t(`${k}.what`)}</th></tr></thead>
 <tbody>${result.hits.map((h) => hitRow(v, h))}</tbody></table></div>
-${result.more ? html`<p class="notice">${t(`${k}.more`)}</p>` : ''}`
+${result.partial ? html`<p class="notice">${t(`${k}.partial`)}</p>` : result.more ? html`<p class="notice">${t(`${k}.more`)}</p>` : ''}`
     : html`<p>${t(`${k}.none`)}</p>`}`;
 }

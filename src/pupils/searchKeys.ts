@@ -56,23 +56,25 @@ export function classPairKey(cls: string, word: string): string {
 }
 
 /**
- * One child in `sampleRate` also carries its word and class keys marked as a sample (`~anna`).
- * A search for one broad word ("anna", "9.a") reads those few first: when they are many, the
- * word matches thousands, and the sample is what is shown, said to be some of the matches.
- * Reading all 17,000 Annas would take the embedded database most of a second.
+ * Samples of the children, one in 256 and one in 32, also carry their word and class keys marked
+ * with the rate (`~256:anna`). A search for one word ("anna", "9.a") reads the small sample first:
+ * when it holds many, the word matches hundreds or thousands, and the sample is what is shown,
+ * said to be some of the matches. Reading all 17,000 Annas would take the embedded database most
+ * of a second, and no one reads 17,000 names. The one-in-256 children are among the one-in-32.
  */
-export const sampleRate = 256;
-export const sampleKey = (key: string) => `~${key}`;
+export const sampleRates = [256, 32] as const;
+export type SampleRate = (typeof sampleRates)[number];
+export const sampleKey = (key: string, rate: SampleRate = sampleRates[0]) => `~${rate}:${key}`;
 
-// FNV-1a over the child's names and visible code: the same child is always in or out of the sample.
-function inSample(p: { firstName: string; lastName: string; personalCodeMasked?: string | null }): boolean {
+// FNV-1a over the child's names and visible code: the same child is always in or out of a sample.
+function sampleHash(p: { firstName: string; lastName: string; personalCodeMasked?: string | null }): number {
   let h = 0x811c9dc5;
   for (const ch of `${p.firstName}|${p.lastName}|${p.personalCodeMasked ?? ''}`) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193) >>> 0;
-  return h % sampleRate === 0;
+  return h;
 }
 
 /** Marks records whose keys are made the current way; older ones are remade once (backfill.ts). */
-export const searchKeysVersion = 'v:3';
+export const searchKeysVersion = 'v:4';
 
 /**
  * The search keys of one pupil or child. Besides each word's prefixes, every two name words and
@@ -94,7 +96,9 @@ export function pupilSearchKeys(p: { firstName: string; lastName: string; class?
     keys.add(`class:${cls}`);
     for (const w of words) for (const a of pairPrefixes(w)) keys.add(classPairKey(cls, a));
   }
-  if (inSample(p)) for (const k of [...keys]) if (k !== searchKeysVersion && !k.includes('+')) keys.add(sampleKey(k));
+  const hash = sampleHash(p);
+  const sampled = [...keys].filter((k) => k !== searchKeysVersion && !k.includes('+'));
+  for (const rate of sampleRates) if (hash % rate === 0) for (const k of sampled) keys.add(sampleKey(k, rate));
   const birth = p.personalCodeMasked?.match(/^(\d{6})/)?.[1];
   if (birth) keys.add(birth);
   return [...keys];

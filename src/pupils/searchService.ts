@@ -7,7 +7,7 @@ import { PlacementRequestModel } from '../kindergartens/model.ts';
 import { parsePersonalCode } from '../../imports/personalCode.ts';
 import { PupilModel } from './model.ts';
 import { hashPersonalCode, type PersonalCodeKey } from './personalCodes.ts';
-import { classPairKey, minPrefix, namePairKey, pupilSearchKeys, sampleKey, sampleRate, searchWord, searchWords } from './searchKeys.ts';
+import { classPairKey, minPrefix, namePairKey, pupilSearchKeys, sampleKey, sampleRates, searchWord, type SampleRate, searchWords } from './searchKeys.ts';
 
 export const ChildSearchSchema = z.object({ q: z.string().trim().max(100).default('') });
 
@@ -15,8 +15,9 @@ export const ChildSearchSchema = z.object({ q: z.string().trim().max(100).defaul
 export const searchLimit = 50;
 // How many records the chosen key may bring back; one shared by more is a broad search.
 export const candidateLimit = 250;
-// A sample this large stands for about 1,000 children: too many to read and sort for one answer.
-const broadSample = Math.ceil((4 * candidateLimit) / sampleRate);
+// How many of a sample make a word broad: 4 of one in 256 stand for about 1,000 children, 8 of
+// one in 32 for about 250, each too many to read and sort for one answer.
+const broadAt: Record<SampleRate, number> = { 256: 4, 32: 8 };
 
 export type ChildSearchResult = {
   hits: ChildHit[];
@@ -112,12 +113,13 @@ export async function searchChildren(actor: Actor, key: PersonalCodeKey, text: s
     ]);
   let partial = false;
   let candidates: Awaited<ReturnType<typeof read>> | null = null;
-  if (broadable) {
-    const sampled = { searchKeys: sampleKey(String(filter.searchKeys)) };
+  for (const rate of broadable ? sampleRates : []) {
+    const sampled = { searchKeys: sampleKey(String(filter.searchKeys), rate) };
     const sample = await read(sampled, sampled);
-    if (sample[0].length + sample[1].length >= broadSample) {
+    if (sample[0].length + sample[1].length >= broadAt[rate]) {
       candidates = sample;
       partial = true;
+      break;
     }
   }
   const [pupils, requests] = candidates ?? (await read(filter, requestFilter));

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { classPairKey, namePairKey, pupilSearchKeys, sampleKey, sampleRate, searchKeysVersion } from '../../../src/pupils/searchKeys.ts';
+import { classPairKey, namePairKey, pupilSearchKeys, sampleKey, sampleRates, searchKeysVersion } from '../../../src/pupils/searchKeys.ts';
 
 describe('child search keys', () => {
   const keys = pupilSearchKeys({ firstName: 'Anna Marija', lastName: 'Bērziņa', class: '9.A', personalCodeMasked: '010106-*****' });
@@ -29,12 +29,15 @@ describe('child search keys', () => {
     expect(bare).to.include.members(['jan', 'ozols', namePairKey('janis', 'ozols')]);
   });
 
-  it('puts about one child in the sample rate in the sample, with its word and class keys, not its pairs', () => {
-    const all = Array.from({ length: sampleRate * 40 }, (_, i) => pupilSearchKeys({ firstName: 'Anna', lastName: `Ozola${i}`, class: '9.a', personalCodeMasked: `0101${String(i % 100).padStart(2, '0')}-*****` }));
-    const sampled = all.filter((k) => k.includes(sampleKey('anna')));
+  it('puts about one child in each sample rate in that sample, with its word and class keys, not its pairs', () => {
+    const all = Array.from({ length: 256 * 40 }, (_, i) => pupilSearchKeys({ firstName: 'Anna', lastName: `Ozola${i}`, class: '9.a', personalCodeMasked: `0101${String(i % 100).padStart(2, '0')}-*****` }));
+    const sampled = all.filter((k) => k.includes(sampleKey('anna', 256)));
     expect(sampled.length).to.be.within(20, 60);
+    expect(all.filter((k) => k.includes(sampleKey('anna', 32))).length).to.be.within(8 * 20, 8 * 60);
+    expect(sampleRates).to.deep.equal([256, 32]);
     for (const k of sampled) {
-      expect(k).to.include.members([sampleKey('an'), sampleKey('class:9a')]);
+      // One in 256 is also one in 32.
+      expect(k).to.include.members([sampleKey('an', 256), sampleKey('class:9a', 256), sampleKey('anna', 32)]);
       expect(k.filter((x) => x.startsWith('~') && x.includes('+'))).to.deep.equal([]);
     }
     // The same child is always in or out.

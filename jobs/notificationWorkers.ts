@@ -17,6 +17,8 @@ export type NotificationWorkerOptions = {
   now?: () => Date;
   /** How many e-mail batches one process sends at once. */
   emailConcurrency?: number;
+  /** This process's name, recorded on every job it runs (BullMQ's processedBy). */
+  name?: string;
 };
 
 /**
@@ -41,14 +43,15 @@ export function startNotificationWorkers(o: NotificationWorkerOptions) {
   };
   const send = sendProcessor({ channels, key: o.key, now });
   const workers = [
-    new Worker<SendJob>(queueNames.notify, send, { connection: o.connection, prefix, concurrency: o.emailConcurrency ?? 4 }),
+    new Worker<SendJob>(queueNames.notify, send, { connection: o.connection, prefix, name: o.name, concurrency: o.emailConcurrency ?? 4 }),
     new Worker<SendJob>(queueNames.notifySms, send, {
       connection: o.connection,
       prefix,
+      name: o.name,
       concurrency: 4,
       limiter: { max: n.sms?.perSecond ?? 10, duration: 1000 },
     }),
-    new Worker<NotifyRunJob>(queueNames.notifyRuns, notificationRunProcessor(deps), { connection: o.connection, prefix, concurrency: 1 }),
+    new Worker<NotifyRunJob>(queueNames.notifyRuns, notificationRunProcessor(deps), { connection: o.connection, prefix, name: o.name, concurrency: 1 }),
   ];
   return {
     deps,

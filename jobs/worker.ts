@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import { bootstrap, onShutdown } from '../src/runtime.ts';
 import { connectDatabase, disconnectDatabase } from '../src/db.ts';
@@ -17,8 +18,11 @@ connection.on('error', (err) => logger.warn({ err: err.message }, 'redis error')
 void connectDatabase(connections.mongoUri, logger);
 
 const system = systemQueue(connection, connections.redisPrefix);
+// With several worker processes on several machines, each job records which one ran it
+// (BullMQ's processedBy), so a job that went wrong can be traced to a machine and its log.
+const name = `${os.hostname()}:${process.pid}`;
 const personalCodeKey = resolvePersonalCodeKey(config.personalCodeKey, config.dataDir);
-const notifications = startNotificationWorkers({ connection, redisPrefix: connections.redisPrefix, config, key: personalCodeKey });
+const notifications = startNotificationWorkers({ connection, redisPrefix: connections.redisPrefix, config, key: personalCodeKey, name });
 await upsertSchedules(system, notifications.queues.runs, config.dashboardRefreshSeconds * 1000);
 await processHeartbeat(connection, connections.redisPrefix);
 
@@ -29,13 +33,14 @@ const worker = new Worker(
     if (job.name === 'dashboard') return void (await refreshDashboard(config.devices.staleStockDays));
     throw new Error(`unknown system job ${job.name}`);
   },
-  { connection, prefix: bullPrefix(connections.redisPrefix), concurrency: 1 },
+  { connection, prefix: bullPrefix(connections.redisPrefix), name, concurrency: 1 },
 );
 // Parsing is streamed and yields between rows, so one import at a time per worker keeps lock
 // renewal responsive; more throughput comes from more worker processes.
 const imports = new Worker(queueNames.imports, importProcessor({ redis: connection, prefix: connections.redisPrefix, key: personalCodeKey, maxRows: config.imports.maxRows }), {
   connection,
   prefix: bullPrefix(connections.redisPrefix),
+  name,
   concurrency: 1,
 });
 for (const w of [worker, imports, ...notifications.workers]) {

@@ -7,6 +7,10 @@
  * So the entries are handed over in the order the reader needs, straight from the uploaded bytes
  * without copying, after checking that no entry inflates to more than its declared size: the
  * declared sizes were checked against the zip-bomb limits at upload, and this keeps them honest.
+ *
+ * The same pass looks at what the parts say, cheaply, for two things the zip checks cannot see: a
+ * document type declaration (the way to an XML entity bomb; OOXML forbids DTDs, so no real
+ * workbook has one) and a shared-strings table larger than the reader can hold in memory.
  */
 
 import { Readable } from 'node:stream';
@@ -15,7 +19,7 @@ import { inspectZip, type ZipPart } from './sniff.ts';
 
 /** Why a workbook's zip cannot be read; the codes match the upload checks. */
 export class XlsxPartsError extends Error {
-  readonly code: 'not_a_spreadsheet' | 'zip_bomb' | 'too_many_entries';
+  readonly code: 'not_a_spreadsheet' | 'zip_bomb' | 'too_many_entries' | 'xml_declarations' | 'too_much_text';
   constructor(code: XlsxPartsError['code'], detail: string) {
     super(detail);
     this.code = code;
@@ -23,6 +27,56 @@ export class XlsxPartsError extends Error {
 }
 
 export type ZipLimits = { maxUncompressed: number; maxRatio: number; maxEntries: number };
+export type TextLimits = { maxBytes: number; maxStrings: number; maxRuns: number };
+
+/**
+ * What the shared-strings table may hold. exceljs keeps every shared string for the whole read (a
+ * rich-text one as an array of runs, each with its font): 32 MiB of that XML took 100 MiB of heap
+ * as plain strings and 220 MiB as rich text, and the zip limits alone let 256 MiB through, enough
+ * to take the worker down. A list at the row limit with a unique code, phone, e-mail and address
+ * on every row needs about a million strings and 35 MiB, nearly all of it plain text.
+ */
+export const textLimits: TextLimits = { maxBytes: 48 * 1024 * 1024, maxStrings: 1_000_000, maxRuns: 250_000 };
+
+const sharedStringsPart = 'xl/sharedStrings.xml';
+// XML is case-sensitive and the parser refuses any other spelling of these.
+const declarations = [Buffer.from('<!DOCTYPE'), Buffer.from('<!ENTITY')];
+// A shared string opens with <si>, a rich-text run within it with <r> (not <rPr>, <rPh>, <rFont>).
+const stringOpen = Buffer.from('<si');
+const runOpens = [Buffer.from('<r>'), Buffer.from('<r ')];
+
+/**
+ * Counts occurrences of byte patterns in a part fed chunk by chunk, including those split across
+ * two chunks (each counted once).
+ */
+class PatternCounter {
+  readonly counts: number[];
+  private tail = Buffer.alloc(0);
+  private readonly keep: number;
+  private readonly patterns: Buffer[];
+  constructor(patterns: Buffer[]) {
+    this.patterns = patterns;
+    this.counts = patterns.map(() => 0);
+    this.keep = Math.max(...patterns.map((p) => p.length)) - 1;
+  }
+
+  feed(chunk: Buffer): void {
+    const seam = this.tail.length ? Buffer.concat([this.tail, chunk.subarray(0, this.keep)]) : null;
+    this.patterns.forEach((p, i) => {
+      // Across the seam only matches that start in the tail and end in the new chunk are new.
+      if (seam) this.counts[i]! += occurrences(seam, p, (at) => at < this.tail.length && at + p.length > this.tail.length);
+      this.counts[i]! += occurrences(chunk, p);
+    });
+    const joined = chunk.length >= this.keep ? chunk : Buffer.concat([this.tail, chunk]);
+    this.tail = Buffer.from(joined.subarray(Math.max(0, joined.length - this.keep)));
+  }
+}
+
+function occurrences(buf: Buffer, pattern: Buffer, keep: (at: number) => boolean = () => true): number {
+  let n = 0;
+  for (let at = buf.indexOf(pattern); at >= 0; at = buf.indexOf(pattern, at + 1)) if (keep(at)) n++;
+  return n;
+}
 
 // The parts exceljs' WorkbookReader reads, in the order it needs them; everything else (images,
 // themes, printer settings, document properties) it skips, so it is not passed on at all.
@@ -51,17 +105,30 @@ function localRecords(parts: ZipPart[], cdOffset: number): Map<ZipPart, { start:
   return records;
 }
 
-/** Inflates one entry, discarding the output, and fails once it passes its declared size. */
-async function checkInflatedSize(bytes: Buffer, part: ZipPart): Promise<void> {
+/**
+ * Inflates one entry, discarding the output, and fails once it passes its declared size, or when
+ * it declares a document type or entities, or (the shared strings) holds more than `text` allows.
+ */
+async function checkPart(bytes: Buffer, part: ZipPart, text: TextLimits): Promise<void> {
   const data = bytes.subarray(part.dataStart, part.dataStart + part.compressed);
-  if (part.method === 0) return;
+  const sharedStrings = part.name === sharedStringsPart;
+  const counter = new PatternCounter(sharedStrings ? [...declarations, stringOpen, ...runOpens] : declarations);
   let produced = 0;
+  const look = (chunk: Buffer) => {
+    produced += chunk.length;
+    if (produced > part.uncompressed) throw new XlsxPartsError('zip_bomb', `${part.name}: inflates past its declared ${part.uncompressed} bytes`);
+    counter.feed(chunk);
+    const [doctype = 0, entity = 0, strings = 0, runs = 0, runsWithAttributes = 0] = counter.counts;
+    if (doctype || entity) throw new XlsxPartsError('xml_declarations', `${part.name}: a document type or entity declaration`);
+    if (!sharedStrings) return;
+    if (produced > text.maxBytes) throw new XlsxPartsError('too_much_text', `${part.name}: more than ${text.maxBytes} bytes`);
+    if (strings > text.maxStrings) throw new XlsxPartsError('too_much_text', `${part.name}: more than ${text.maxStrings} strings`);
+    if (runs + runsWithAttributes > text.maxRuns) throw new XlsxPartsError('too_much_text', `${part.name}: more than ${text.maxRuns} rich-text runs`);
+  };
+  if (part.method === 0) return look(data);
   const inflater = zlib.createInflateRaw();
   try {
-    for await (const chunk of Readable.from([data]).pipe(inflater)) {
-      produced += (chunk as Buffer).length;
-      if (produced > part.uncompressed) throw new XlsxPartsError('zip_bomb', `${part.name}: inflates past its declared ${part.uncompressed} bytes`);
-    }
+    for await (const chunk of Readable.from([data]).pipe(inflater)) look(chunk as Buffer);
   } catch (err) {
     inflater.destroy();
     if (err instanceof XlsxPartsError) throw err;
@@ -73,7 +140,7 @@ async function checkInflatedSize(bytes: Buffer, part: ZipPart): Promise<void> {
  * Checks an .xlsx's zip and returns a stream of it for exceljs' WorkbookReader: the parts the
  * reader uses, in the order it needs them (worksheets by number), then the central directory.
  */
-export async function prepareXlsx(bytes: Buffer, limits: ZipLimits): Promise<Readable> {
+export async function prepareXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimits = textLimits): Promise<Readable> {
   const zip = inspectZip(bytes, limits);
   if (!zip.ok) throw new XlsxPartsError(zip.code, zip.detail);
   const records = localRecords(zip.parts, zip.cdOffset);
@@ -81,7 +148,7 @@ export async function prepareXlsx(bytes: Buffer, limits: ZipLimits): Promise<Rea
     .map((part) => ({ part, rank: rank(part.name) }))
     .filter((p): p is { part: ZipPart; rank: number } => p.rank !== null)
     .sort((a, b) => a.rank - b.rank);
-  for (const { part } of wanted) await checkInflatedSize(bytes, part);
+  for (const { part } of wanted) await checkPart(bytes, part, text);
   const chunks = wanted.map(({ part }) => {
     const r = records.get(part)!;
     return bytes.subarray(r.start, r.end);

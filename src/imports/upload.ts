@@ -11,8 +11,9 @@ export function uploadMiddleware(maxBytes: number): RequestHandler {
       if (!err) return next();
       const code = (err as { code?: string }).code;
       if (code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'file_too_large', undefined, { maxMiB: Math.round(maxBytes / 1024 / 1024) }));
-      if (typeof code === 'string' && code.startsWith('LIMIT_')) return next(new ValidationError('bad_upload'));
-      next(err);
+      // Anything else the multipart parser throws is the body's fault (no boundary, a form cut off,
+      // a malformed part header), not the server's: a 400, not a 500 logged as unexpected.
+      next(new ValidationError('bad_upload'));
     });
   };
 }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { bootstrap, onShutdown } from './runtime.ts';
 import { buildApp } from './app.ts';
 import { connectDatabase, disconnectDatabase, syncIndexes } from './db.ts';
@@ -26,7 +27,19 @@ const app = buildApp({
   importQueue,
   messageQueue: messages,
 });
-const server = http.createServer(app);
+// Once shutting down, every response asks its client to close the connection, so clients that
+// keep connections alive and send without pause (a proxy, a busy page) let go after the request
+// in hand instead of holding the process open for ever.
+let draining = false;
+const inFlight = new Set<http.ServerResponse>();
+const server = http.createServer((req, res) => {
+  if (draining) res.setHeader('Connection', 'close');
+  else {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  }
+  app(req, res);
+});
 server.keepAliveTimeout = 65_000;
 
 server.listen(config.port, config.host, () => {
@@ -42,9 +55,18 @@ void connectDatabase(connections.mongoUri, logger)
 
 onShutdown(logger, async () => {
   // Stop taking new connections, let requests in flight finish, then close the clients.
+  // http.Server#close would also drop every idle keep-alive connection at once, and a client may
+  // have just sent its next request on one (read by nobody, answered by a reset). So only the
+  // listener closes now; each open connection gets one more answer, marked `Connection: close`,
+  // and connections left silent are closed every two seconds.
+  draining = true;
+  for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
   await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
+    const idle = setInterval(() => server.closeIdleConnections(), 2000);
+    net.Server.prototype.close.call(server, () => {
+      clearInterval(idle);
+      resolve();
+    });
   });
   await Promise.all([queue.close(), notify.close(), notifySms.close()]);
   await Promise.allSettled([disconnectDatabase(), redis.quit()]);

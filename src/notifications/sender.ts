@@ -37,7 +37,20 @@ export async function sendMessages(ids: string[], attempt: Attempt, deps: SendDe
   const out = await optedOut(docs.filter((m) => m.recipient.kind === 'guardian' && !m.essential).map((m) => contactHash(deps.key, m.recipient.address)));
   const found = new Set(docs.map((m) => m._id));
   const missing: SendOutcome[] = ids.filter((id) => !found.has(id)).map((id) => ({ id, result: 'skipped' }));
-  const done = await mapLimit(docs, concurrency, (m) => sendOne(m, attempt, deps, out));
+  // A failure (the database away) ends this try only once every send already started has ended:
+  // left running, they raced the job's next try, which carries the same owner and so may take the
+  // same claims, and a message went twice. Messages not yet started wait for that next try.
+  const failures: unknown[] = [];
+  const done = await mapLimit(docs, concurrency, async (m): Promise<SendOutcome> => {
+    if (failures.length) return { id: m._id, result: 'skipped' };
+    try {
+      return await sendOne(m, attempt, deps, out);
+    } catch (err) {
+      failures.push(err);
+      return { id: m._id, result: 'skipped' };
+    }
+  });
+  if (failures.length) throw failures[0];
   return [...done, ...missing];
 }
 
@@ -69,14 +82,9 @@ async function sendOne(m: Message, attempt: Attempt, deps: SendDeps, out: Set<st
   }
   if (!(await claim(`messages:${m._id}:${m.version ?? 0}`, now, attempt.owner))) return { id: m._id, result: 'skipped' };
   await MessageModel.updateOne({ _id: m._id }, { $set: { status: 'sending', claimedBy: attempt.owner }, $inc: { attempts: 1, version: 1 } });
+  let r: Awaited<ReturnType<typeof channel.send>>;
   try {
-    const r = await channel.send({ id: m._id, to: m.recipient.address, subject: m.subject ?? '', body: m.body });
-    const status = r.delivered ? 'delivered' : 'sent';
-    await MessageModel.updateOne(
-      { _id: m._id },
-      { $set: { status, sentAt: deps.now(), deliveredAt: r.delivered ? deps.now() : null, providerId: r.providerId, notBefore: null, failure: { code: null, message: null } } },
-    );
-    return { id: m._id, result: status };
+    r = await channel.send({ id: m._id, to: m.recipient.address, subject: m.subject ?? '', body: m.body });
   } catch (err) {
     const e = err instanceof DeliveryFailed ? err : new DeliveryFailed('send_error', (err as Error).message);
     const failure = { code: e.code, message: e.message };
@@ -92,6 +100,15 @@ async function sendOne(m: Message, attempt: Attempt, deps: SendDeps, out: Set<st
     await MessageModel.updateOne({ _id: m._id }, { $set: { status: 'retrying', failure } });
     return { id: m._id, result: 'retry', reason: e.code };
   }
+  // Recorded outside the try above: the message has gone, so a failure to record it (the database
+  // away for a moment) must not be taken for a failed send and retried, which mailed it twice. It
+  // stays `sending`, and the job's next try marks it unknown for a person to check.
+  const status = r.delivered ? 'delivered' : 'sent';
+  await MessageModel.updateOne(
+    { _id: m._id },
+    { $set: { status, sentAt: deps.now(), deliveredAt: r.delivered ? deps.now() : null, providerId: r.providerId, notBefore: null, failure: { code: null, message: null } } },
+  );
+  return { id: m._id, result: status };
 }
 
 async function taskFor(m: Message, reason: { code: string; message: string }) {

@@ -14,7 +14,10 @@ export function connectDatabase(uri: string, logger: Logger, maxAttempts = Infin
   let attempt = 0;
   const tryOnce = async (): Promise<void> => {
     try {
-      await mongoose.connect(uri, { serverSelectionTimeoutMS: 3000, heartbeatFrequencyMS: 5000, autoIndex: true, autoCreate: true });
+      // At most 10 commands in flight per process: on FerretDB 1.x an update holds one PostgreSQL
+      // connection while it takes another, so updates in flight beyond its pool (50) across the
+      // API and the worker deadlock it (see bulkWrites.ts); MongoDB does well with 10 too.
+      await mongoose.connect(uri, { serverSelectionTimeoutMS: 3000, heartbeatFrequencyMS: 5000, autoIndex: true, autoCreate: true, maxPoolSize: 10 });
       logger.info({ db: mongoose.connection.name }, 'database connected');
     } catch (err) {
       attempt += 1;

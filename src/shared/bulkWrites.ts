@@ -29,8 +29,10 @@ export async function insertAll(model: AnyModel, docs: Array<Record<string, unkn
 }
 
 // FerretDB 1.x holds a database connection for every statement of one command until the command
-// ends, so a command with more statements than its pool (50) never finishes. 25 keeps clear of it.
-const updatesPerCommand = 25;
+// ends, and each statement takes one more to write; when commands in flight hold all of its pool
+// (50) between them, none can finish and the database stops answering for good. 10 per command
+// (with the driver's pool bounded in db.ts) leaves room for the commands beside it.
+const updatesPerCommand = 10;
 
 /** Sets fields on records found by `_id`, a few per command. */
 export async function updateAll(model: AnyModel, updates: Array<{ _id: unknown; set: Record<string, unknown> }>): Promise<void> {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { loadConfig, projectRoot } from '../../src/config.ts';
 import { createRedis, deleteKeysUnder } from '../../src/redis.ts';
@@ -21,6 +21,7 @@ import { seedDevices, seedMessages } from './nationalRecords.ts';
 import { seedFood } from './nationalFood.ts';
 import { cpuShares, postgresBackends, snapshot, type Watched } from './cpu.ts';
 import { benchScratch } from './scratch.ts';
+import { waitReady } from './processes.ts';
 
 /**
  * The coordinator's morning dashboard and the child search on a national-scale data set: 600
@@ -101,14 +102,6 @@ function searchQueries(sample: SearchSample): Query[] {
   return out;
 }
 
-async function waitReady(url: string, api: ChildProcess) {
-  for (let i = 0; i < 600; i++) {
-    if (api.exitCode !== null) throw new Error(`the API exited with ${api.exitCode}`);
-    if (await fetch(url + '/readyz').then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} not ready`);
-}
 
 const scratch = benchScratch('dashboard');
 let failed = false;

@@ -10,6 +10,8 @@ import { findFreePort } from '../../src/infra/processes.ts';
 import { workerArgs } from '../../jobs/nodeFlags.ts';
 import { addEmbeddedLookupIndexes, ensureFerretDb, removeFerretDbData } from '../../src/infra/ferretdb.ts';
 import { ensureRedis } from '../../src/infra/redisServer.ts';
+import { rssMiB, waitReady } from './processes.ts';
+import { personalCodes } from '../../test/support/personalCodes.ts';
 
 /**
  * Generates a device-needs workbook of N rows (valid personal codes), measures exceljs streaming
@@ -18,17 +20,6 @@ import { ensureRedis } from '../../src/infra/redisServer.ts';
  * upload to its downloaded report.
  */
 const rows = Number(process.argv[2] ?? 100_000);
-const weights = [1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-
-function personalCode(i: number): string {
-  for (let n = i; ; n += 1_000_003) {
-    const day = new Date(Date.UTC(2005, 0, 1) + (n % 3650) * 86_400_000);
-    const serial = String(Math.floor(n / 3650) % 1000).padStart(3, '0');
-    const d = [String(day.getUTCDate()).padStart(2, '0'), String(day.getUTCMonth() + 1).padStart(2, '0'), String(day.getUTCFullYear() % 100).padStart(2, '0'), '2', serial].join('');
-    const k = (1101 - weights.reduce((s, w, j) => s + w * Number(d[j]), 0)) % 11;
-    if (k < 10) return `${d.slice(0, 6)}-${d.slice(6)}${k}`;
-  }
-}
 
 async function makeWorkbook(n: number): Promise<Buffer> {
   const out = new PassThrough();
@@ -38,12 +29,7 @@ async function makeWorkbook(n: number): Promise<Buffer> {
   const ws = wb.addWorksheet('Skolēni');
   ws.addRow(['Liepājas skolas saraksts']).commit();
   ws.addRow(['Klase', 'Vārds', 'Uzvārds', 'Personas kods', 'Ierīce', 'Vecāka tālrunis', 'Vecāka e-pasts', 'Valoda']).commit();
-  const seen = new Set<string>();
-  for (let i = 0, made = 0; made < n; i++) {
-    const code = personalCode(i);
-    if (seen.has(code)) continue;
-    seen.add(code);
-    made++;
+  for (const [i, code] of personalCodes(n).entries()) {
     ws.addRow([`${(i % 12) + 1}.a`, `Vārds${i}`, `Uzvārds${i}`, code, i % 2 ? 'planšete' : 'portatīvais dators', 26_000_000 + (i % 999_999), `g${i}@example.lv`, i % 3 ? 'latviešu' : 'krievu']).commit();
   }
   await wb.commit();
@@ -98,21 +84,6 @@ async function databaseFloor(uri: string, n: number): Promise<number> {
     await conn.dropDatabase().catch(() => {});
     await conn.close();
   }
-}
-
-/** VmHWM: the peak resident set; VmRSS: the resident set now. */
-function rssMiB(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
-
-async function waitReady(url: string) {
-  for (let i = 0; i < 300; i++) {
-    if (await fetch(url + '/readyz').then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('api not ready');
 }
 
 async function runImport(base: string, token: string, bytes: Buffer, name: string): Promise<{ ms: number; id: string; body: Record<string, unknown> }> {

@@ -17,6 +17,7 @@ import { newReferenceCode } from '../../src/devices/referenceCode.ts';
 import { rigaToday } from '../../src/shared/dates.ts';
 import { cpuShares, postgresBackends, snapshot, type CpuSnapshot, type Watched } from './cpu.ts';
 import { benchScratch } from './scratch.ts';
+import { stopChildren, waitReady } from './processes.ts';
 
 /**
  * Parents' status lookups per second at 50 concurrent clients, with p50 and p99, through the real
@@ -157,13 +158,6 @@ async function seed(): Promise<{ known: Known[]; unknown: string[] }> {
   return { known, unknown };
 }
 
-async function waitReady(url: string) {
-  for (let i = 0; i < 300; i++) {
-    if (await fetch(url + '/readyz').then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} not ready`);
-}
 
 type LoadResult = { requests: number; measured: number; perSecond: number; p50: number; p90: number; p99: number; max: number; known: number; unknown: number; errors: number; samples: string[] };
 
@@ -201,17 +195,6 @@ const scratch = benchScratch('status');
 const { dataDir, dbName } = scratch;
 const children = new Set<ChildProcess>();
 
-/** Stops the servers and the load generator, newest first: a load generator before its servers. */
-async function stopChildren(): Promise<void> {
-  for (const c of [...children].reverse()) {
-    if (c.exitCode !== null || c.signalCode !== null) continue;
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGTERM');
-    await exited;
-    // Lookups the load generator left in flight finish before their server stops.
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 let failed = false;
 try {
@@ -257,7 +240,8 @@ try {
     STATUS_LIMIT_PER_CODE: String(1e9),
   };
   const apiArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  scratch.onCleanup(stopChildren);
+  // Lookups the load generator left in flight finish before their server stops.
+  scratch.onCleanup(() => stopChildren(children, { pauseMs: 300 }));
   const api = spawn(process.execPath, [...apiArgs, path.join(projectRoot, 'src', 'server.ts')], { env, stdio: 'inherit' });
   const bare = spawn(process.execPath, [path.join(projectRoot, 'scripts', 'bench', 'bareServer.ts')], { env: { ...process.env, PORT: String(barePort) }, stdio: 'inherit' });
   children.add(api);

@@ -1,19 +1,25 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import readline from 'node:readline';
 
 /**
- * The load generator of scripts/bench/status, in a process of its own so that it never shares an
- * event loop with the server it measures. N keep-alive clients each POST a reference code, wait
- * for the whole answer and send the next, for a warm-up and then a measured period. Every answer
- * is checked; the result is one JSON line on stdout.
+ * The parents of scripts/bench/status and scripts/bench/storm, in a process of their own so that
+ * they never share an event loop with the server they measure. N keep-alive clients each POST a
+ * reference code, wait for the whole answer and send the next. Every answer is checked; the
+ * result is one JSON line on stdout.
  *
- * argv[2]: JSON {url, concurrency, warmupMs, durationMs, codesFile, unknownShare, expect}
+ * The measured window is either timed (`warmupMs`, then `durationMs`) or, without `durationMs`,
+ * opened and closed by the caller through stdin (`measure`, then `stop`), so a storm's figures and
+ * the quiet ones before it are taken by the same code. After the window the clients finish the
+ * lookup in hand; one still unanswered five seconds later is cut off and counted `unanswered`.
+ *
+ * argv[2]: JSON {url, concurrency, codesFile, unknownShare, expect, warmupMs?, durationMs?}
  *   expect 'lookup': a known code must answer 200 with that pupil's first name and status, an
  *                    unknown one 404 `status_not_found` (the real API);
  *   expect 'ok':     every request must answer 200 (the bare server, which knows no codes).
  * codesFile: JSON {known: [[code, firstName, status], ...], unknown: [code, ...]}
  */
-type Settings = { url: string; concurrency: number; warmupMs: number; durationMs: number; codesFile: string; unknownShare: number; expect: 'lookup' | 'ok' };
+type Settings = { url: string; concurrency: number; codesFile: string; unknownShare: number; expect: 'lookup' | 'ok'; warmupMs?: number; durationMs?: number };
 type Known = [code: string, firstName: string, status: string];
 
 const settings = JSON.parse(process.argv[2] ?? '{}') as Settings;
@@ -73,9 +79,16 @@ function wrongness(known: Known | null, status: number, text: string): string | 
   }
 }
 
-const started = performance.now();
-const measureFrom = started + settings.warmupMs;
-const measureTo = measureFrom + settings.durationMs;
+let measureFrom = Infinity;
+let measureTo = Infinity;
+let stopping = false;
+const { promise: stopped, resolve: stopResolved } = Promise.withResolvers<void>();
+function stop() {
+  if (stopping) return;
+  measureTo = Math.min(measureTo, performance.now());
+  stopping = true;
+  stopResolved();
+}
 // Preallocated so recording a latency costs nothing measurable; grown if ever needed.
 let latencies = new Float64Array(1 << 20);
 let measured = 0;
@@ -83,6 +96,7 @@ let total = 0;
 let known = 0;
 let unknown = 0;
 let errors = 0;
+let cutOffs = 0;
 const samples: string[] = [];
 
 function fail(message: string) {
@@ -91,7 +105,7 @@ function fail(message: string) {
 }
 
 async function client(): Promise<void> {
-  while (performance.now() < measureTo) {
+  while (!stopping) {
     const isUnknown = Math.random() < settings.unknownShare;
     const entry = isUnknown ? null : codes.known[Math.floor(Math.random() * codes.known.length)]!;
     const code = entry ? entry[0] : codes.unknown[Math.floor(Math.random() * codes.unknown.length)]!;
@@ -101,7 +115,9 @@ async function client(): Promise<void> {
     try {
       answer = await post(body);
     } catch (err) {
-      fail(`request failed: ${(err as Error).message}`);
+      // A lookup cut off after the window (see below) is no answer to judge.
+      if (!stopping) fail(`request failed: ${(err as Error).message}`);
+      else cutOffs += 1;
       continue;
     }
     const t1 = performance.now();
@@ -110,7 +126,7 @@ async function client(): Promise<void> {
     else unknown += 1;
     const wrong = wrongness(entry, answer.status, answer.text);
     if (wrong) fail(wrong);
-    // Counted: answers that arrived inside the measured period.
+    // Counted: answers that arrived inside the measured window.
     if (t1 >= measureFrom && t1 <= measureTo) {
       if (measured === latencies.length) {
         const bigger = new Float64Array(latencies.length * 2);
@@ -122,14 +138,38 @@ async function client(): Promise<void> {
   }
 }
 
-await Promise.all(Array.from({ length: settings.concurrency }, client));
+const clients = Promise.all(Array.from({ length: settings.concurrency }, client));
+if (settings.durationMs !== undefined) {
+  measureFrom = performance.now() + (settings.warmupMs ?? 0);
+  measureTo = measureFrom + settings.durationMs;
+  setTimeout(stop, (settings.warmupMs ?? 0) + settings.durationMs);
+} else {
+  const lines = readline.createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    if (line.trim() === 'measure') measureFrom = performance.now();
+    if (line.trim() === 'stop') lines.close();
+  });
+  // `stop`, or the caller went away without saying it: end quietly. Nothing more will be read,
+  // and an open stdin would keep this process alive.
+  lines.on('close', () => {
+    stop();
+    process.stdin.destroy();
+  });
+}
+await stopped;
+// A server that stopped answering must not keep the caller waiting.
+const cutOff = setTimeout(() => agent.destroy(), 5000);
+await clients;
+clearTimeout(cutOff);
 agent.destroy();
+const seconds = Number.isFinite(measureFrom) ? (measureTo - measureFrom) / 1000 : 0;
 const sorted = latencies.subarray(0, measured).sort();
 const pct = (q: number) => (measured ? sorted[Math.min(measured - 1, Math.max(0, Math.ceil(q * measured) - 1))]! : NaN);
 const result = {
   requests: total,
   measured,
-  perSecond: measured / (settings.durationMs / 1000),
+  seconds,
+  perSecond: seconds > 0 ? measured / seconds : 0,
   p50: pct(0.5),
   p90: pct(0.9),
   p99: pct(0.99),
@@ -137,6 +177,7 @@ const result = {
   known,
   unknown,
   errors,
+  unanswered: cutOffs,
   samples,
 };
 process.stdout.write(JSON.stringify(result) + '\n');

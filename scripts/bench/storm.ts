@@ -24,13 +24,14 @@ import { newReferenceCode } from '../../src/devices/referenceCode.ts';
 import { cpuSeconds, cpuShares, postgresBackends, snapshot, type CpuSnapshot, type Watched } from './cpu.ts';
 import { benchScratch } from './scratch.ts';
 import { deviceNeedsWorkbook, pupilRows, type ListRow } from './stormWorkbook.ts';
+import { rssMiB, stopChildren, waitReady } from './processes.ts';
 
 /**
  * The worst morning: N principals (one per institution) upload M-row device-needs lists at the
  * same moment (applied, not previews) while parents keep asking the status page, all through the
  * real API (src/server.ts) and one real worker (jobs/worker.ts) on the embedded FerretDB and Redis.
  * The status page is first measured quiet, then during the storm, by the same load generator
- * (stormLoad.ts, a process of its own). Afterwards every list is checked in the database: each
+ * (statusLoad.ts, a process of its own). Afterwards every list is checked in the database: each
  * pupil of each list there once, in its institution, with one need; no personal code twice.
  *
  *   scripts/bench/storm [PRINCIPALS] [ROWS] [QUIET_SECONDS]
@@ -53,34 +54,8 @@ const scratch = benchScratch('storm');
 const { dataDir, dbName } = scratch;
 const children = new Set<ChildProcess>();
 
-/**
- * Stops the children, newest first: the load generator before the API it asks. One that has not
- * closed gracefully in 15 s (a job waiting on a database that stopped answering) is killed.
- */
-async function stopChildren(): Promise<void> {
-  for (const c of [...children].reverse()) {
-    if (c.exitCode !== null || c.signalCode !== null) continue;
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGTERM');
-    const late = setTimeout(() => c.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(late);
-  }
-}
 
-async function waitReady(url: string) {
-  for (let i = 0; i < 300; i++) {
-    if (await fetch(url + '/readyz').then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} not ready`);
-}
 
-/** VmHWM: the peak resident set since start (or since resetPeak); VmRSS: the resident set now. */
-function rssMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
-}
 
 /** Resets a process's VmHWM to its resident set now (Linux ≥ 4.0); false where not allowed. */
 function resetPeak(pid: number): boolean {
@@ -124,12 +99,12 @@ async function pollUntilDone(base: string, token: string, id: string, everyMs: n
 type LoadResult = { requests: number; measured: number; seconds: number; perSecond: number; p50: number; p90: number; p99: number; max: number; known: number; unknown: number; errors: number; unanswered: number; samples: string[] };
 
 /**
- * The parents: starts stormLoad.ts, warms up, then measures while `during` runs (a quiet wait or
+ * The parents: starts statusLoad.ts, warms up, then measures while `during` runs (a quiet wait or
  * the storm itself), with where the CPU went meanwhile.
  */
 async function parents<T>(url: string, codesFile: string, watched: Watched, during: () => Promise<T>): Promise<{ load: LoadResult & { cpu: string }; value: T }> {
-  const settings = { url, concurrency, codesFile, unknownShare };
-  const p = spawn(process.execPath, [path.join(projectRoot, 'scripts', 'bench', 'stormLoad.ts'), JSON.stringify(settings)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const settings = { url, concurrency, codesFile, unknownShare, expect: 'lookup' };
+  const p = spawn(process.execPath, [path.join(projectRoot, 'scripts', 'bench', 'statusLoad.ts'), JSON.stringify(settings)], { stdio: ['pipe', 'pipe', 'inherit'] });
   children.add(p);
   let out = '';
   p.stdout!.on('data', (c) => (out += c));
@@ -258,7 +233,7 @@ try {
     STATUS_LIMIT_PER_IP: String(1e9),
     STATUS_LIMIT_PER_CODE: String(1e9),
   };
-  scratch.onCleanup(stopChildren);
+  scratch.onCleanup(() => stopChildren(children));
   const api = spawn(process.execPath, [path.join(projectRoot, 'src', 'server.ts')], { env, stdio: 'inherit' });
   children.add(api);
   const worker = spawn(process.execPath, workerArgs(path.join(projectRoot, 'jobs', 'worker.ts')), { env, stdio: 'inherit' });

@@ -9,22 +9,9 @@ import { testPersonalCodeKey } from '../support/jobs.ts';
 import { ImportModel } from '../../src/imports/model.ts';
 import { PupilModel } from '../../src/pupils/model.ts';
 import { DeviceNeedModel } from '../../src/devices/model.ts';
+import { personalCodes } from '../support/personalCodes.ts';
 
 const header = ['Klase', 'Vārds', 'Uzvārds', 'Personas kods', 'Ierīce'];
-const weights = [1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-
-/** `count` distinct valid personal codes of children born 2005–2014 (one per birth date and serial). */
-function personalCodes(count: number): string[] {
-  const out: string[] = [];
-  for (let n = 0; out.length < count; n++) {
-    const day = new Date(Date.UTC(2005, 0, 1) + (n % 3650) * 86_400_000);
-    const serial = String(Math.floor(n / 3650) % 1000).padStart(3, '0');
-    const d = [day.getUTCDate(), day.getUTCMonth() + 1, day.getUTCFullYear() % 100].map((v) => String(v).padStart(2, '0')).join('') + '2' + serial;
-    const check = (1101 - weights.reduce((s, w, j) => s + w * Number(d[j]), 0)) % 11;
-    if (check < 10) out.push(`${d.slice(0, 6)}-${d.slice(6)}${check}`);
-  }
-  return out;
-}
 
 const pupilRows = (codes: string[], device: string) => codes.map((code, i) => [`${(i % 12) + 1}.a`, `Vārds${i}`, `Uzvārds${i}`, code, device]);
 

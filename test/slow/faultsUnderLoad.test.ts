@@ -15,6 +15,7 @@ import { eventually, exited, startEntry } from '../support/process.ts';
 import { makeWorkbook } from '../support/imports.ts';
 import { startSmtp } from '../support/notify.ts';
 import { testPersonalCodeKey } from '../support/jobs.ts';
+import { personalCodes } from '../support/personalCodes.ts';
 
 /**
  * Faults while work is in flight, with real processes: an API and a worker on a FerretDB and a
@@ -33,20 +34,6 @@ const rowsPerImport = 300;
 // One row in thirty carries a guardian's e-mail: ten messages per import.
 const mailEvery = 30;
 const header = ['Klase', 'Vārds', 'Uzvārds', 'Personas kods', 'Ierīce', 'Vecāka e-pasts'];
-const weights = [1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-
-/** Valid personal codes of children born 2005–2014, `count` of them from the `from`-th on (distinct across calls). */
-function personalCodes(from: number, count: number): string[] {
-  const out: string[] = [];
-  for (let n = 0, valid = 0; out.length < count; n++) {
-    const day = new Date(Date.UTC(2005, 0, 1) + (n % 3650) * 86_400_000);
-    const serial = String(Math.floor(n / 3650) % 1000).padStart(3, '0');
-    const d = [day.getUTCDate(), day.getUTCMonth() + 1, day.getUTCFullYear() % 100].map((v) => String(v).padStart(2, '0')).join('') + '2' + serial;
-    const check = (1101 - weights.reduce((s, w, j) => s + w * Number(d[j]), 0)) % 11;
-    if (check < 10 && valid++ >= from) out.push(`${d.slice(0, 6)}-${d.slice(6)}${check}`);
-  }
-  return out;
-}
 
 type Outcome = { status?: number; error?: string; ms: number };
 
@@ -113,7 +100,7 @@ describe('faults under load: Redis and the database restarted mid-run, SIGTERM u
   async function prepareImport() {
     const code = `FL-${++institutionCount}`;
     await conn.model('Institution').create({ code, name: `Skola ${code}`, type: 'school' });
-    const codes = personalCodes(codesUsed, rowsPerImport);
+    const codes = personalCodes(rowsPerImport, codesUsed);
     codesUsed += rowsPerImport;
     const rows = codes.map((pk, i) => [`${(i % 12) + 1}.a`, `Vārds${i}`, `Uzvārds${i}`, pk, 'planšete', i % mailEvery === 0 ? `vecaks${i}.${code.toLowerCase()}@example.lv` : '']);
     return { code, file: await makeWorkbook(header, rows) };

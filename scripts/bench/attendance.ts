@@ -21,6 +21,7 @@ import { addUp, touchDays, type DayFigures } from '../../src/kindergartens/daySu
 import { addDays, daysBetween, rigaMoment, rigaToday } from '../../src/shared/dates.ts';
 import { cpuShares, postgresBackends, snapshot, type Watched } from './cpu.ts';
 import { benchScratch } from './scratch.ts';
+import { dailyReturnDoc } from './dailyReturns.ts';
 
 /**
  * The base-kindergarten monitoring view and occupancy chart on a city's worth of returns: 200 base
@@ -119,26 +120,9 @@ async function seed(): Promise<Seeded> {
       const late = Math.random() < 0.03;
       const at = new Date(rigaMoment(day, late ? '10:40' : '08:15').getTime() + rnd(0, 90) * 60_000);
       const by = headOf.get(String(g.institution))!;
-      docs.push({
-        _id: new Types.ObjectId(),
-        institution: g.institution,
-        group: g._id,
-        day,
-        registered,
-        present,
-        capacity: g.capacity,
-        // A few heads count by ticking the children present.
-        ...(Math.random() < 0.1 ? { presentChildren: Array.from({ length: Math.min(present, g.placed) }, () => new Types.ObjectId()) } : {}),
-        submittedAt: at,
-        submittedBy: by,
-        late,
-        history: [{ at, by, registered, present, late, source: 'form' }],
-        createdByImport: null,
-        changedByImport: null,
-        createdAt: at,
-        updatedAt: at,
-        __v: 0,
-      });
+      // A few heads count by ticking the children present.
+      const presentChildren = Math.random() < 0.1 ? Array.from({ length: Math.min(present, g.placed) }, () => new Types.ObjectId()) : undefined;
+      docs.push(dailyReturnDoc({ institution: g.institution, group: g._id, day, registered, present, capacity: g.capacity, at, by, late, presentChildren }));
       rows.push({ registered, present, capacity: g.capacity });
       if (day === today) {
         todayFigures.present += present;

@@ -9,6 +9,7 @@ import { AttendanceDayStampModel, AttendanceModel, GroupSeatsModel, PlacementReq
 import { newPlacementCode } from '../../src/kindergartens/referenceCode.ts';
 import { addDays, daysBetween, rigaMoment } from '../../src/shared/dates.ts';
 import { batchWriter, childName, day, femaleNames, insertInBatches, personalCodeFor, pick, random, rnd, type Seeded } from './nationalData.ts';
+import { dailyReturnDoc } from './dailyReturns.ts';
 
 /**
  * The base kindergartens: 4–6 groups each, the children placed in them (placement requests, with
@@ -100,26 +101,9 @@ export async function seedKindergartens(base: Seeded[], dayCount: number, today:
       const late = random() < 0.03;
       const at = new Date(rigaMoment(d, late ? '10:40' : '08:15').getTime() + rnd(0, 90) * 60_000);
       const by = heads.get(String(g.institution))!;
-      await returns.add({
-        _id: new Types.ObjectId(),
-        institution: g.institution,
-        group: g._id,
-        day: d,
-        registered,
-        present,
-        capacity: g.capacity,
-        // A few heads count by ticking the children present.
-        ...(random() < 0.1 ? { presentChildren: children.slice(0, Math.min(present, registered)) } : {}),
-        submittedAt: at,
-        submittedBy: by,
-        late,
-        history: [{ at, by, registered, present, late, source: 'form' }],
-        createdByImport: null,
-        changedByImport: null,
-        createdAt: at,
-        updatedAt: at,
-        __v: 0,
-      });
+      // A few heads count by ticking the children present.
+      const presentChildren = random() < 0.1 ? children.slice(0, Math.min(present, registered)) : undefined;
+      await returns.add(dailyReturnDoc({ institution: g.institution, group: g._id, day: d, registered, present, capacity: g.capacity, at, by, late, presentChildren }));
     }
   }
   const written = await returns.done();

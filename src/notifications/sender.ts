@@ -37,20 +37,9 @@ export async function sendMessages(ids: string[], attempt: Attempt, deps: SendDe
   const out = await optedOut(docs.filter((m) => m.recipient.kind === 'guardian' && !m.essential).map((m) => contactHash(deps.key, m.recipient.address)));
   const found = new Set(docs.map((m) => m._id));
   const missing: SendOutcome[] = ids.filter((id) => !found.has(id)).map((id) => ({ id, result: 'skipped' }));
-  // A failure (the database away) ends this try only once every send already started has ended:
-  // left running, they raced the job's next try, which carries the same owner and so may take the
-  // same claims, and a message went twice. Messages not yet started wait for that next try.
-  const failures: unknown[] = [];
-  const done = await mapLimit(docs, concurrency, async (m): Promise<SendOutcome> => {
-    if (failures.length) return { id: m._id, result: 'skipped' };
-    try {
-      return await sendOne(m, attempt, deps, out);
-    } catch (err) {
-      failures.push(err);
-      return { id: m._id, result: 'skipped' };
-    }
-  });
-  if (failures.length) throw failures[0];
+  // A failure (the database away) ends this try once the sends already started have ended (see
+  // mapLimit); messages not yet started wait for the job's next try.
+  const done = await mapLimit(docs, concurrency, (m) => sendOne(m, attempt, deps, out));
   return [...done, ...missing];
 }
 

@@ -167,7 +167,7 @@ try {
   // (there are none), so that scan does not run beside the measurements.
   t = performance.now();
   const backfilled = await backfillSearchKeys();
-  lap(`search-key backfill (${backfilled} records without keys)`, t);
+  lap(`search-key backfill (${backfilled} records without current keys)`, t);
 
   const email = `coordinator-${randomBytes(3).toString('hex')}@bench.lv`;
   await UserModel.create({ email, name: 'Bench Coordinator', passwordHash: await hashPassword(randomBytes(16).toString('hex')), role: 'coordinator' });

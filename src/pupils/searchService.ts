@@ -87,7 +87,8 @@ export async function searchChildren(actor: Actor, key: PersonalCodeKey, text: s
   let filter: Record<string, unknown>;
   let requestFilter: Record<string, unknown>;
   let all: string[] = [];
-  let broadable = false;
+  // The one word or class looked up, when one word may match thousands (see planOf).
+  let broadKey: string | null = null;
   if (code.ok) {
     const hash = hashPersonalCode(key, code.value.code);
     filter = { personalCodeHash: hash };
@@ -99,7 +100,7 @@ export async function searchChildren(actor: Actor, key: PersonalCodeKey, text: s
     filter = { searchKeys: plan.key };
     requestFilter = filter;
     all = plan.all;
-    broadable = plan.broadable;
+    if (plan.broadable) broadKey = plan.key;
   }
   const scope = scopeFilter(actor);
   // The keys are not read back: each found child's own are made again from its names, which is
@@ -113,8 +114,8 @@ export async function searchChildren(actor: Actor, key: PersonalCodeKey, text: s
     ]);
   let partial = false;
   let candidates: Awaited<ReturnType<typeof read>> | null = null;
-  for (const rate of broadable ? sampleRates : []) {
-    const sampled = { searchKeys: sampleKey(String(filter.searchKeys), rate) };
+  for (const rate of broadKey ? sampleRates : []) {
+    const sampled = { searchKeys: sampleKey(broadKey!, rate) };
     const sample = await read(sampled, sampled);
     if (sample[0].length + sample[1].length >= broadAt[rate]) {
       candidates = sample;

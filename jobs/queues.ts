@@ -35,10 +35,12 @@ export function importsQueue(connection: Redis, redisPrefix: string): Queue<Impo
 
 /**
  * Queues an import by id. The job id is the import id, so a repeated request never queues it twice;
- * transient failures retry with exponential backoff.
+ * transient failures retry with exponential backoff: eight tries over about four minutes (2 s, 4 s,
+ * … 128 s apart) ride out a database or Redis restart. An import whose tries all fall in a longer
+ * outage, with its failure unwritten, is put back by the sweep (processors/sweepImports.ts).
  */
 export async function enqueueImport(queue: Queue<ImportJob>, importId: string): Promise<void> {
-  await queue.add('import', { importId }, { jobId: importId, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 });
+  await queue.add('import', { importId }, { jobId: importId, attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 });
 }
 
 /** The e-mail and outbox sending queue. */

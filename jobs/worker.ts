@@ -2,12 +2,14 @@ import os from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import { bootstrap, onShutdown } from '../src/runtime.ts';
 import { connectDatabase, disconnectDatabase } from '../src/db.ts';
+import { watchDatabaseClient } from '../src/dbWatchdog.ts';
 import { createQueueRedis } from '../src/redis.ts';
-import { bullPrefix, queueNames, systemQueue } from './queues.ts';
+import { bullPrefix, importsQueue, queueNames, systemQueue } from './queues.ts';
 import { importProcessor } from './processors/importSpreadsheet.ts';
 import { resolvePersonalCodeKey } from '../src/infra/secrets.ts';
 import { upsertSchedules } from './schedulers.ts';
 import { processHeartbeat } from './processors/heartbeat.ts';
+import { requeueStrandedImports } from './processors/sweepImports.ts';
 import { startNotificationWorkers } from './notificationWorkers.ts';
 import { refreshDashboard } from '../src/dashboard/service.ts';
 
@@ -16,8 +18,10 @@ const { config, logger, connections } = await bootstrap('worker');
 const connection = createQueueRedis(connections.redisUrl);
 connection.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
 void connectDatabase(connections.mongoUri, logger);
+const databaseWatch = watchDatabaseClient(connections.mongoUri, logger);
 
 const system = systemQueue(connection, connections.redisPrefix);
+const importQueue = importsQueue(connection, connections.redisPrefix);
 // With several worker processes on several machines, each job records which one ran it
 // (BullMQ's processedBy), so a job that went wrong can be traced to a machine and its log.
 const name = `${os.hostname()}:${process.pid}`;
@@ -31,6 +35,11 @@ const worker = new Worker(
   async (job: Job) => {
     if (job.name === 'heartbeat') return processHeartbeat(connection, connections.redisPrefix);
     if (job.name === 'dashboard') return void (await refreshDashboard(config.devices.staleStockDays));
+    if (job.name === 'sweep-imports') {
+      const requeued = await requeueStrandedImports(importQueue);
+      if (requeued) logger.warn({ requeued }, 'imports with no job put back in the queue');
+      return;
+    }
     throw new Error(`unknown system job ${job.name}`);
   },
   { connection, prefix: bullPrefix(connections.redisPrefix), name, concurrency: 1 },
@@ -51,7 +60,8 @@ logger.info('worker started');
 
 onShutdown(logger, async () => {
   // Finish the job in hand, then release the connections.
+  databaseWatch.stop();
   await Promise.all([worker.close(), imports.close(), notifications.close()]);
-  await system.close();
+  await Promise.all([system.close(), importQueue.close()]);
   await Promise.allSettled([disconnectDatabase(), connection.quit()]);
 });

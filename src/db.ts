@@ -1,10 +1,22 @@
-import mongoose from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from './logger.ts';
 
 // Fail fast instead of queueing queries while the database is away: the HTTP layer turns the
 // failure into a 503 and the driver reconnects by itself.
 mongoose.set('bufferCommands', false);
 mongoose.set('strictQuery', true);
+
+/** How every process's client connects. */
+export const clientOptions = {
+  serverSelectionTimeoutMS: 3000,
+  heartbeatFrequencyMS: 5000,
+  autoIndex: true,
+  autoCreate: true,
+  // At most 10 commands in flight per process: on FerretDB 1.x an update holds one PostgreSQL
+  // connection while it takes another, so updates in flight beyond its pool (50) across the
+  // API and the worker deadlock it (see bulkWrites.ts); MongoDB does well with 10 too.
+  maxPoolSize: 10,
+} satisfies mongoose.ConnectOptions;
 
 /**
  * Connects the shared mongoose connection, retrying in the background until the database answers,
@@ -14,10 +26,7 @@ export function connectDatabase(uri: string, logger: Logger, maxAttempts = Infin
   let attempt = 0;
   const tryOnce = async (): Promise<void> => {
     try {
-      // At most 10 commands in flight per process: on FerretDB 1.x an update holds one PostgreSQL
-      // connection while it takes another, so updates in flight beyond its pool (50) across the
-      // API and the worker deadlock it (see bulkWrites.ts); MongoDB does well with 10 too.
-      await mongoose.connect(uri, { serverSelectionTimeoutMS: 3000, heartbeatFrequencyMS: 5000, autoIndex: true, autoCreate: true, maxPoolSize: 10 });
+      await mongoose.connect(uri, clientOptions);
       logger.info({ db: mongoose.connection.name }, 'database connected');
     } catch (err) {
       attempt += 1;
@@ -31,14 +40,14 @@ export function connectDatabase(uri: string, logger: Logger, maxAttempts = Infin
 }
 
 /** True while the driver holds a usable connection. */
-export function isDatabaseConnected(): boolean {
-  return mongoose.connection.readyState === mongoose.ConnectionStates.connected;
+export function isDatabaseConnected(connection: Connection = mongoose.connection): boolean {
+  return connection.readyState === mongoose.ConnectionStates.connected;
 }
 
 /** Answers whether the database responds to a ping within `timeoutMs`. */
-export async function pingDatabase(timeoutMs = 1500): Promise<boolean> {
-  const db = mongoose.connection.db;
-  if (!db || !isDatabaseConnected()) return false;
+export async function pingDatabase(timeoutMs = 1500, connection: Connection = mongoose.connection): Promise<boolean> {
+  const db = connection.db;
+  if (!db || !isDatabaseConnected(connection)) return false;
   const timeout = new Promise<false>((r) => setTimeout(() => r(false), timeoutMs).unref());
   const ping = db
     .command({ ping: 1 })

@@ -3,6 +3,7 @@ import net from 'node:net';
 import { bootstrap, onShutdown } from './runtime.ts';
 import { buildApp } from './app.ts';
 import { connectDatabase, disconnectDatabase, syncIndexes } from './db.ts';
+import { watchDatabaseClient } from './dbWatchdog.ts';
 import { backfillSearchKeys } from './pupils/backfill.ts';
 import { createRedis } from './redis.ts';
 import { resolveSessionSecret } from './infra/secrets.ts';
@@ -52,6 +53,7 @@ void connectDatabase(connections.mongoUri, logger)
   .then(backfillSearchKeys)
   .then((n) => n && logger.info({ records: n }, 'search keys added'))
   .catch((err) => logger.error({ err }, 'index sync failed'));
+const databaseWatch = watchDatabaseClient(connections.mongoUri, logger);
 
 onShutdown(logger, async () => {
   // Stop taking new connections, let requests in flight finish, then close the clients.
@@ -60,6 +62,7 @@ onShutdown(logger, async () => {
   // listener closes now; each open connection gets one more answer, marked `Connection: close`,
   // and connections left silent are closed every two seconds.
   draining = true;
+  databaseWatch.stop();
   for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
   await new Promise<void>((resolve) => {
     const idle = setInterval(() => server.closeIdleConnections(), 2000);

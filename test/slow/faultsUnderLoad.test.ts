@@ -62,7 +62,7 @@ describe('faults under load: Redis and the database restarted mid-run, SIGTERM u
       const st = await conn.collection('messages').find({}, { projection: { status: 1 } }).toArray();
       throw new Error(`${err.message}; imports ${[...(await importStatuses()).values()].join('/')}; messages ${st.map((m) => m.status).join(',')}${logs()}`);
     });
-  const logs = () => `\n--- api ---\n${api?.log().slice(-4000)}\n--- worker ---\n${worker?.log().slice(-4000)}`;
+  const logs = () => `\n--- api ---\n${api?.log().slice(-4000)}\n--- worker ---\n${worker?.log().slice(-8000)}`;
 
   function start(entry: 'src/server.ts' | 'jobs/worker.ts', extra: Record<string, string> = {}) {
     const proc = startEntry(entry, { ...env, ...extra });

@@ -7,11 +7,9 @@ import pg from 'pg';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createRedis, deleteKeysUnder } from '../../src/redis.ts';
+import { createRedis } from '../../src/redis.ts';
 import { addEmbeddedLookupIndexes } from '../../src/infra/ferretdb.ts';
 import { readBackend } from '../../src/infra/ferretdbBackend.ts';
-import { ensureRedis } from '../../src/infra/redisServer.ts';
-import { redisPrefixFor } from '../../src/infra/connections.ts';
 import { UserModel } from '../../src/auth/model.ts';
 import { hashPassword } from '../../src/auth/password.ts';
 import { createApiToken } from '../../src/auth/tokens.ts';
@@ -179,16 +177,9 @@ let failed = false;
 try {
   const mongo = await scratch.startDatabase();
   await addEmbeddedLookupIndexes(scratch.dataDir);
-  const redisServer = await ensureRedis(scratch.dataDir);
-  scratch.onCleanup(redisServer.stop);
-  const redisPrefix = redisPrefixFor(scratch.dbName);
+  const { server: redisServer, prefix: redisPrefix } = await scratch.startRedis();
   const redis = createRedis(redisServer.url);
-  scratch.onCleanup(async () => {
-    // The app's keys (rate-limit counters, sessions) sit under its prefix; on a shared Redis they
-    // would otherwise stay until they expire.
-    await deleteKeysUnder(redis, redisPrefix);
-    redis.disconnect();
-  });
+  scratch.onCleanup(async () => redis.disconnect());
 
   console.log(`seeding ${kindergartenCount} base kindergartens × ${groupsPerKindergarten} groups × ${dayCount} days of returns (${days[0]} to ${today}), plus ${plainKindergartenCount} other kindergartens and ${schoolCount} schools...`);
   const seedStart = performance.now();

@@ -3,12 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { loadConfig, projectRoot } from '../../src/config.ts';
-import { createRedis, deleteKeysUnder } from '../../src/redis.ts';
 import { findFreePort } from '../../src/infra/processes.ts';
 import { addEmbeddedLookupIndexes } from '../../src/infra/ferretdb.ts';
 import { readBackend } from '../../src/infra/ferretdbBackend.ts';
-import { ensureRedis } from '../../src/infra/redisServer.ts';
-import { redisPrefixFor } from '../../src/infra/connections.ts';
 import { UserModel } from '../../src/auth/model.ts';
 import { hashPassword } from '../../src/auth/password.ts';
 import { createApiToken } from '../../src/auth/tokens.ts';
@@ -107,19 +104,7 @@ const scratch = benchScratch('dashboard');
 let failed = false;
 try {
   const mongo = await scratch.startDatabase();
-  const redisServer = await ensureRedis(scratch.dataDir);
-  scratch.onCleanup(redisServer.stop);
-  // The API's keys (sessions, rate-limit counters, queues) sit under its prefix; on a shared Redis
-  // they would otherwise stay.
-  const redisPrefix = redisPrefixFor(scratch.dbName);
-  scratch.onCleanup(async () => {
-    const redis = createRedis(redisServer.url, { enableOfflineQueue: true });
-    try {
-      await deleteKeysUnder(redis, redisPrefix);
-    } finally {
-      redis.disconnect();
-    }
-  });
+  const { server: redisServer } = await scratch.startRedis();
 
   // The API reads the key as PERSONAL_CODE_KEY and uses its UTF-8 bytes (src/infra/secrets.ts).
   const personalCodeKey = randomBytes(32).toString('base64url');

@@ -3,11 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Types } from 'mongoose';
 import { projectRoot } from '../../src/config.ts';
-import { createQueueRedis, createRedis, deleteKeysUnder } from '../../src/redis.ts';
+import { createQueueRedis } from '../../src/redis.ts';
 import { addEmbeddedLookupIndexes } from '../../src/infra/ferretdb.ts';
 import { readBackend } from '../../src/infra/ferretdbBackend.ts';
-import { ensureRedis } from '../../src/infra/redisServer.ts';
-import { dbNameFromUri, redisPrefixFor } from '../../src/infra/connections.ts';
 import { InstitutionModel } from '../../src/institutions/model.ts';
 import { PupilModel } from '../../src/pupils/model.ts';
 import { DeviceNeedModel } from '../../src/devices/model.ts';
@@ -119,19 +117,7 @@ let failed = false;
 try {
   const mongo = await scratch.startDatabase();
   await addEmbeddedLookupIndexes(scratch.dataDir);
-  const redisServer = await ensureRedis(scratch.dataDir);
-  scratch.onCleanup(redisServer.stop);
-  // The queues' keys sit under the instance's prefix (the same one the worker derives from its
-  // database); removed afterwards, as on a shared Redis they would otherwise stay.
-  const redisPrefix = redisPrefixFor(dbNameFromUri(mongo.uri));
-  scratch.onCleanup(async () => {
-    const redis = createRedis(redisServer.url, { enableOfflineQueue: true });
-    try {
-      await deleteKeysUnder(redis, redisPrefix);
-    } finally {
-      redis.disconnect();
-    }
-  });
+  const { server: redisServer, prefix: redisPrefix } = await scratch.startRedis();
 
   // Reminders other than the kindergarten deadline wait for the working day: before 08:00 (Riga)
   // the run stands at 08:01 of the same day, which is the same run a little later.

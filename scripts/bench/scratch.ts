@@ -6,6 +6,9 @@ import mongoose from 'mongoose';
 import { createLogger } from '../../src/logger.ts';
 import { connectDatabase, syncIndexes } from '../../src/db.ts';
 import { ensureFerretDb, removeFerretDbData } from '../../src/infra/ferretdb.ts';
+import { ensureRedis } from '../../src/infra/redisServer.ts';
+import { redisPrefixFor } from '../../src/infra/connections.ts';
+import { createRedis, deleteKeysUnder } from '../../src/redis.ts';
 
 /**
  * A benchmark's own data folder, database name and clean-up: steps registered as things start run
@@ -48,6 +51,26 @@ export function benchScratch(name: string) {
       steps.push(() => mongoose.disconnect());
       await syncIndexes();
       return mongo;
+    },
+    /**
+     * Finds or starts a Redis for this folder. Everything the service keeps there (queues, locks,
+     * sessions, rate-limit counters) sits under the instance's prefix, removed at clean-up, as on
+     * a shared Redis it would otherwise stay.
+     */
+    async startRedis() {
+      const server = await ensureRedis(dataDir);
+      steps.push(server.stop);
+      const prefix = redisPrefixFor(dbName);
+      steps.push(async () => {
+        // With its offline queue on, this client waits for its connection instead of failing at once.
+        const redis = createRedis(server.url, { enableOfflineQueue: true });
+        try {
+          await deleteKeysUnder(redis, prefix);
+        } finally {
+          redis.disconnect();
+        }
+      });
+      return { server, prefix };
     },
   };
 }

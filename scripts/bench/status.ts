@@ -4,12 +4,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import mongoose, { Types } from 'mongoose';
 import { projectRoot } from '../../src/config.ts';
-import { createRedis, deleteKeysUnder } from '../../src/redis.ts';
 import { findFreePort, waitForPort } from '../../src/infra/processes.ts';
 import { addEmbeddedLookupIndexes } from '../../src/infra/ferretdb.ts';
 import { readBackend } from '../../src/infra/ferretdbBackend.ts';
-import { ensureRedis } from '../../src/infra/redisServer.ts';
-import { redisPrefixFor } from '../../src/infra/connections.ts';
 import { InstitutionModel } from '../../src/institutions/model.ts';
 import { PupilModel } from '../../src/pupils/model.ts';
 import { DeviceNeedModel, type NeedStatus } from '../../src/devices/model.ts';
@@ -192,27 +189,14 @@ function load(url: string, codesFile: string, expect: 'lookup' | 'ok', watched: 
 }
 
 const scratch = benchScratch('status');
-const { dataDir, dbName } = scratch;
+const { dataDir } = scratch;
 const children = new Set<ChildProcess>();
 
 
 let failed = false;
 try {
   const mongo = await scratch.startDatabase();
-  const redisServer = await ensureRedis(dataDir);
-  scratch.onCleanup(redisServer.stop);
-  // The API's Redis keys (rate-limit counters) sit under its prefix; removed afterwards, as on a
-  // shared Redis they would otherwise stay until their windows end.
-  const redisPrefix = redisPrefixFor(dbName);
-  scratch.onCleanup(async () => {
-    // With its offline queue on, this client waits for its connection instead of failing at once.
-    const redis = createRedis(redisServer.url, { enableOfflineQueue: true });
-    try {
-      await deleteKeysUnder(redis, redisPrefix);
-    } finally {
-      redis.disconnect();
-    }
-  });
+  const { server: redisServer } = await scratch.startRedis();
 
   console.log(`seeding ${institutionCount} institutions, ${pupilCount} pupils and their device needs...`);
   const seedStart = performance.now();

@@ -4,12 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Types } from 'mongoose';
 import { projectRoot } from '../../src/config.ts';
-import { createRedis, deleteKeysUnder } from '../../src/redis.ts';
 import { findFreePort } from '../../src/infra/processes.ts';
 import { addEmbeddedLookupIndexes } from '../../src/infra/ferretdb.ts';
 import { readBackend } from '../../src/infra/ferretdbBackend.ts';
-import { ensureRedis } from '../../src/infra/redisServer.ts';
-import { redisPrefixFor } from '../../src/infra/connections.ts';
 import { workerArgs } from '../../jobs/nodeFlags.ts';
 import { saveInstitution } from '../../src/institutions/service.ts';
 import { createUser } from '../../src/users/service.ts';
@@ -51,7 +48,7 @@ const stormTimeoutMs = 30 * 60_000;
 
 const system = { kind: 'system' as const, name: 'bench' };
 const scratch = benchScratch('storm');
-const { dataDir, dbName } = scratch;
+const { dataDir } = scratch;
 const children = new Set<ChildProcess>();
 
 
@@ -193,19 +190,7 @@ let failed = false;
 try {
   const mongo = await scratch.startDatabase();
   await addEmbeddedLookupIndexes(dataDir);
-  const redisServer = await ensureRedis(dataDir);
-  scratch.onCleanup(redisServer.stop);
-  // Everything the API and worker keep in Redis (queues, locks, rate-limit counters) sits under the
-  // database's prefix; removed afterwards, as on a shared Redis it would otherwise stay.
-  const redisPrefix = redisPrefixFor(dbName);
-  scratch.onCleanup(async () => {
-    const redis = createRedis(redisServer.url, { enableOfflineQueue: true });
-    try {
-      await deleteKeysUnder(redis, redisPrefix);
-    } finally {
-      redis.disconnect();
-    }
-  });
+  const { server: redisServer } = await scratch.startRedis();
 
   console.log(`storm: ${principals} principals × ${rows} rows, ${concurrency} parents asking the status page (${unknownShare * 100}% unknown codes)`);
   const pupils = pupilRows(principals * rows + seedRows);

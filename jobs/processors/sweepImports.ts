@@ -30,9 +30,10 @@ export async function requeueStrandedImports(queue: Queue<ImportJob>, now = Date
       // The same job id again: the old job must go first, or adding it would be a no-op.
       await job.remove().catch(() => {});
     }
-    await enqueueImport(queue, id);
-    // Touched, so the next sweep leaves it to the new job for a while.
+    // Touched first, so the next sweep leaves it to the new job for a while, and so this write
+    // cannot land after the new job has marked it running.
     await ImportModel.updateOne({ _id, status: { $in: ['queued', 'running'] } }, { $set: { status: 'queued' } });
+    await enqueueImport(queue, id);
     requeued += 1;
   }
   return requeued;

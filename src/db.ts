@@ -44,10 +44,17 @@ export function isDatabaseConnected(connection: Connection = mongoose.connection
   return connection.readyState === mongoose.ConnectionStates.connected;
 }
 
-/** Answers whether the database responds to a ping within `timeoutMs`. */
-export async function pingDatabase(timeoutMs = 1500, connection: Connection = mongoose.connection): Promise<boolean> {
+export type PingOptions = { timeoutMs?: number; connection?: Connection; evenIfDisconnected?: boolean };
+
+/**
+ * Answers whether the database responds to a ping within `timeoutMs`. A connection mongoose
+ * reports down answers false at once (the readiness probe's quick 503), unless
+ * `evenIfDisconnected`: then the ping is sent anyway, and the attempt wakes the driver's monitor,
+ * which is what a recovering client needs to notice that the database is back.
+ */
+export async function pingDatabase({ timeoutMs = 1500, connection = mongoose.connection, evenIfDisconnected = false }: PingOptions = {}): Promise<boolean> {
   const db = connection.db;
-  if (!db || !isDatabaseConnected(connection)) return false;
+  if (!db || (!evenIfDisconnected && !isDatabaseConnected(connection))) return false;
   const timeout = new Promise<false>((r) => setTimeout(() => r(false), timeoutMs).unref());
   const ping = db
     .command({ ping: 1 })

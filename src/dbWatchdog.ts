@@ -1,21 +1,9 @@
 import mongoose, { type Connection } from 'mongoose';
-import { clientOptions } from './db.ts';
+import { clientOptions, pingDatabase } from './db.ts';
 import type { Logger } from './logger.ts';
 
 export type DatabaseWatch = { stop(): void };
 export type WatchOptions = { everyMs?: number; strikes?: number; connection?: Connection };
-
-/**
- * Answers whether the client reaches the database. Asked even when mongoose already reports it
- * disconnected: the attempt wakes the driver's monitor, which is what a healthy client needs to
- * notice that the database is back.
- */
-async function reachable(connection: Connection, timeoutMs = 4000): Promise<boolean> {
-  const db = connection.db;
-  if (!db) return false;
-  const timeout = new Promise<false>((r) => setTimeout(() => r(false), timeoutMs).unref());
-  return Promise.race([db.command({ ping: 1 }).then(() => true, () => false), timeout]);
-}
 
 /** Answers whether a new client, made for the question alone, reaches the database. */
 async function reachableAfresh(uri: string): Promise<boolean> {
@@ -44,7 +32,8 @@ export function watchDatabaseClient(uri: string, logger: Logger, opts: WatchOpti
   let failures = 0;
   let checking = false;
   const check = async () => {
-    if (await reachable(connection)) return void (failures = 0);
+    // Longer than the client's server selection (3 s), so a slow answer is not taken for none.
+    if (await pingDatabase({ timeoutMs: 4000, connection, evenIfDisconnected: true })) return void (failures = 0);
     if (!(await reachableAfresh(uri))) return void (failures = 0);
     failures += 1;
     if (failures < strikes) return;

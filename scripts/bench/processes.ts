@@ -1,6 +1,14 @@
 import fs from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 
+/**
+ * Settings for an API whose status page the simulated parents ask: they all come from 127.0.0.1
+ * and ask for some codes more than once, so with the real limits (per IP and per code) nearly
+ * every lookup would be a 429. The limiters still run in full (both Redis counters per request);
+ * only the thresholds are out of reach.
+ */
+export const statusLimitsOutOfReach = { STATUS_LIMIT_PER_IP: String(1e9), STATUS_LIMIT_PER_CODE: String(1e9) };
+
 /** Waits until `url`/readyz answers 200; fails at once if `proc` (the API) has exited. */
 export async function waitReady(url: string, proc?: ChildProcess, limitMs = 60_000): Promise<void> {
   const deadline = Date.now() + limitMs;

@@ -14,7 +14,7 @@ import { newReferenceCode } from '../../src/devices/referenceCode.ts';
 import { rigaToday } from '../../src/shared/dates.ts';
 import { cpuShares, postgresBackends, snapshot, type CpuSnapshot, type Watched } from './cpu.ts';
 import { benchScratch } from './scratch.ts';
-import { stopChildren, waitReady } from './processes.ts';
+import { statusLimitsOutOfReach, stopChildren, waitReady } from './processes.ts';
 
 /**
  * Parents' status lookups per second at 50 concurrent clients, with p50 and p99, through the real
@@ -216,12 +216,7 @@ try {
     DATA_DIR: dataDir,
     PORT: String(apiPort),
     LOG_LEVEL: 'warn',
-    // The 50 simulated parents all come from 127.0.0.1, and the random picks ask for some codes
-    // more than once: with the real limits (20 per IP, 10 per code per 15 minutes) nearly every
-    // lookup would be a 429. The limiters still run in full (both Redis counters per request);
-    // only the thresholds are out of reach.
-    STATUS_LIMIT_PER_IP: String(1e9),
-    STATUS_LIMIT_PER_CODE: String(1e9),
+    ...statusLimitsOutOfReach,
   };
   const apiArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // Lookups the load generator left in flight finish before their server stops.

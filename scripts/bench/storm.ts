@@ -21,7 +21,7 @@ import { newReferenceCode } from '../../src/devices/referenceCode.ts';
 import { cpuSeconds, cpuShares, postgresBackends, snapshot, type CpuSnapshot, type Watched } from './cpu.ts';
 import { benchScratch } from './scratch.ts';
 import { deviceNeedsWorkbook, pupilRows, type ListRow } from './stormWorkbook.ts';
-import { rssMiB, stopChildren, waitReady } from './processes.ts';
+import { rssMiB, statusLimitsOutOfReach, stopChildren, waitReady } from './processes.ts';
 
 /**
  * The worst morning: N principals (one per institution) upload M-row device-needs lists at the
@@ -212,11 +212,7 @@ try {
     PORT: String(apiPort),
     LOG_LEVEL: 'warn',
     PERSONAL_CODE_KEY: key,
-    // The parents all come from 127.0.0.1 and ask for some codes more than once: with the real
-    // limits (per IP and per code) nearly every lookup would be a 429. The limiters still run in
-    // full (both Redis counters per request); only the thresholds are out of reach.
-    STATUS_LIMIT_PER_IP: String(1e9),
-    STATUS_LIMIT_PER_CODE: String(1e9),
+    ...statusLimitsOutOfReach,
   };
   scratch.onCleanup(() => stopChildren(children));
   const api = spawn(process.execPath, [path.join(projectRoot, 'src', 'server.ts')], { env, stdio: 'inherit' });

@@ -59,7 +59,7 @@ describe('database client watch: a client stuck after a restart is replaced, a d
     const client = conn.getClient();
     watch = watchDatabaseClient(mongo.uri, logger, { everyMs: 1000, strikes: 3, connection: conn });
     await restart();
-    await eventually('the client answers again', () => pingDatabase(1500, conn), 30_000);
+    await eventually('the client answers again', () => pingDatabase({ connection: conn }), 30_000);
     expect(conn.getClient(), 'the same client').to.equal(client);
   });
 
@@ -70,10 +70,10 @@ describe('database client watch: a client stuck after a restart is replaced, a d
     await restart();
     // Stuck: with no monitor the server stays unknown, though the database is back.
     await sleep(3000);
-    expect(await pingDatabase(1500, conn), 'stuck before the watch starts').to.equal(false);
+    expect(await pingDatabase({ connection: conn }), 'stuck before the watch starts').to.equal(false);
 
     watch = watchDatabaseClient(mongo.uri, logger, { everyMs: 1000, strikes: 3, connection: conn });
-    await eventually('the client answers again', () => pingDatabase(1500, conn), 30_000);
+    await eventually('the client answers again', () => pingDatabase({ connection: conn }), 30_000);
     expect(conn.getClient(), 'a new client').to.not.equal(client);
     expect((await Thing.findOne({}).lean())?.n).to.equal(1);
     await Thing.create({ n: 2 });

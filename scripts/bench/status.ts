@@ -9,6 +9,8 @@ import { addEmbeddedLookupIndexes } from '../../src/infra/ferretdb.ts';
 import { readBackend } from '../../src/infra/ferretdbBackend.ts';
 import { InstitutionModel } from '../../src/institutions/model.ts';
 import { PupilModel } from '../../src/pupils/model.ts';
+import { backfillSearchKeys } from '../../src/pupils/backfill.ts';
+import { pupilSearchKeys } from '../../src/pupils/searchKeys.ts';
 import { DeviceNeedModel, type NeedStatus } from '../../src/devices/model.ts';
 import { newReferenceCode } from '../../src/devices/referenceCode.ts';
 import { rigaToday } from '../../src/shared/dates.ts';
@@ -19,7 +21,9 @@ import { statusLimitsOutOfReach, stopChildren, waitReady } from './processes.ts'
 /**
  * Parents' status lookups per second at 50 concurrent clients, with p50 and p99, through the real
  * API process (src/server.ts) on a seeded database, beside a bare Express route measured the same
- * way in the same run. The load generator (statusLoad.ts) runs in a process of its own.
+ * way in the same run. The load generator (statusLoad.ts) runs in a process of its own. The API is
+ * measured twice: as fast as it can answer (the most lookups per second), and with the same
+ * clients sending 1,000 lookups a second (the latency at the target's rate).
  *
  *   scripts/bench/status [INSTITUTIONS] [PUPILS] [SECONDS]
  *
@@ -32,6 +36,9 @@ const seconds = Number(process.argv[4] ?? 10);
 const concurrency = 50;
 const warmupMs = 2000;
 const unknownShare = 0.05;
+// The target's rate: lookups sent at this pace by the same 50 clients, each latency counted from
+// when its lookup was due.
+const targetRate = 1000;
 
 const firstNames = ['Anna', 'Jānis', 'Marta', 'Roberts', 'Elza', 'Kārlis', 'Sofija', 'Markuss', 'Emīlija', 'Gustavs', 'Alise', 'Daniels', 'Ņikita', 'Darja', 'Artjoms', 'Līva'];
 // How the needs of a city in the middle of a distribution are spread over the statuses.
@@ -98,14 +105,13 @@ async function seed(): Promise<{ known: Known[]; unknown: string[] }> {
       const inst = institutions[j % institutions.length]!._id;
       const pupil = new Types.ObjectId();
       const firstName = firstNames[j % firstNames.length]!;
+      const names = { firstName, lastName: `Uzvārds${j}`, class: `${(j % 12) + 1}.${'abc'[j % 3]}`, personalCodeMasked: '010110-*****' };
       pupils.push({
         _id: pupil,
         institution: inst,
-        class: `${(j % 12) + 1}.${'abc'[j % 3]}`,
-        firstName,
-        lastName: `Uzvārds${j}`,
+        ...names,
+        searchKeys: pupilSearchKeys(names),
         personalCodeHash: createHash('sha256').update(`bench-pupil-${j}`).digest('base64url'),
-        personalCodeMasked: '010110-*****',
         personalCodeEnc: randomBytes(48).toString('base64'),
         birthDate: '2010-01-01',
         guardian: { name: null, phone: `+3712${String(6_000_000 + j).padStart(7, '0')}`, email: `vecaks${j}@example.lv`, language: j % 4 ? 'lv' : 'ru' },
@@ -159,8 +165,8 @@ async function seed(): Promise<{ known: Known[]; unknown: string[] }> {
 type LoadResult = { requests: number; measured: number; perSecond: number; p50: number; p90: number; p99: number; max: number; known: number; unknown: number; errors: number; samples: string[] };
 
 /** Runs statusLoad.ts against `url` in a process of its own and returns what it measured. */
-function load(url: string, codesFile: string, expect: 'lookup' | 'ok', watched: Watched): Promise<LoadResult & { cpu: string }> {
-  const settings = { url, concurrency, warmupMs, durationMs: seconds * 1000, codesFile, unknownShare, expect };
+function load(url: string, codesFile: string, expect: 'lookup' | 'ok', watched: Watched, ratePerSecond?: number): Promise<LoadResult & { cpu: string }> {
+  const settings = { url, concurrency, warmupMs, durationMs: seconds * 1000, codesFile, unknownShare, expect, ratePerSecond };
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [path.join(projectRoot, 'scripts', 'bench', 'statusLoad.ts'), JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.add(p);
@@ -201,6 +207,10 @@ try {
   console.log(`seeding ${institutionCount} institutions, ${pupilCount} pupils and their device needs...`);
   const seedStart = performance.now();
   const codes = await seed();
+  // Pupils are stored with their search keys, as the service's own writes store them, and the
+  // start-up pass that makes missing keys is marked done: otherwise the API would spend minutes
+  // making 20,000 pupils' keys while it is being measured.
+  await backfillSearchKeys();
   await addEmbeddedLookupIndexes(dataDir);
   console.log(`seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
   const codesFile = path.join(dataDir, 'codes.json');
@@ -234,27 +244,32 @@ try {
   const backend = readBackend(path.join(dataDir, 'ferretdb', 'backend.json'));
   const pgDatabase = backend?.handler === 'pg' ? backend.database : undefined;
   const redisPid = redisServer.pid ?? Number(spawnSync('pgrep', ['-f', '-o', `redis-server .*:${new URL(redisServer.url).port}`], { encoding: 'utf8' }).stdout.trim() || 0);
-  const real = await load(`${apiUrl}/api/status`, codesFile, 'lookup', () => ({
+  const apiProcesses: Watched = () => ({
     api: [api.pid!],
     ferretdb: [mongo.pid],
     postgresql: pgDatabase ? postgresBackends(pgDatabase) : [],
     redis: redisPid ? [redisPid] : [],
-  }));
+  });
+  const real = await load(`${apiUrl}/api/status`, codesFile, 'lookup', apiProcesses);
+  const paced = await load(`${apiUrl}/api/status`, codesFile, 'lookup', apiProcesses, targetRate);
   const floor = await load(`${bareUrl}/api/status`, codesFile, 'ok', () => ({ 'bare server': [bare.pid!] }));
 
   const row = (name: string, r: LoadResult) =>
     `${name.padEnd(22)}${r.perSecond.toFixed(0).padStart(10)}${r.p50.toFixed(1).padStart(9)}${r.p90.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${r.max.toFixed(1).padStart(9)}${`${r.known}/${r.unknown}`.padStart(15)}${String(r.errors).padStart(7)}`;
   console.log(`${''.padEnd(22)}${'lookups/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p90 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}${'known/unknown'.padStart(15)}${'wrong'.padStart(7)}`);
-  console.log(row('API (src/server.ts)', real));
+  console.log(row('API, as fast as it can', real));
+  console.log(row(`API, ${targetRate}/s paced`, paced));
   console.log(row('bare Express', floor));
   console.log(`API ÷ bare: ${((real.perSecond / floor.perSecond) * 100).toFixed(0)}% of the bare route's rate`);
-  // Each client sends its next lookup when the last one is answered, so the mean latency is the
-  // number of clients over the rate (Little's law): below 50 ms only above 1,000 lookups/s.
-  console.log(`API mean latency ${((concurrency / real.perSecond) * 1000).toFixed(1)} ms = ${concurrency} clients ÷ ${real.perSecond.toFixed(0)}/s`);
-  console.log(`CPU in cores, API run: ${real.cpu}`);
+  // As fast as it can, each client sends its next lookup when the last one is answered, so the
+  // mean latency is the number of clients over the rate (Little's law): a rate of 1,000/s means a
+  // mean of 50 ms by itself. The latency the target asks for is measured at the paced rate.
+  console.log(`API as fast as it can: mean latency ${((concurrency / real.perSecond) * 1000).toFixed(1)} ms = ${concurrency} clients ÷ ${real.perSecond.toFixed(0)}/s`);
+  console.log(`CPU in cores, API as fast as it can: ${real.cpu}`);
+  console.log(`CPU in cores, API paced: ${paced.cpu}`);
   console.log(`CPU in cores, bare run: ${floor.cpu}`);
 
-  for (const [name, r] of [['API', real], ['bare server', floor]] as const) {
+  for (const [name, r] of [['API', real], ['API paced', paced], ['bare server', floor]] as const) {
     if (r.errors > 0 || r.measured === 0) {
       failed = true;
       console.error(`${name}: ${r.errors} wrong or failed answers of ${r.requests}:\n  ${r.samples.join('\n  ')}`);
@@ -262,9 +277,14 @@ try {
   }
   if (failed) throw new Error('wrong answers: no figures reported');
 
-  console.log(`BENCH status.lookups_per_s ${real.perSecond.toFixed(0)} /s target >= 1000 ${real.perSecond >= 1000 ? 'pass' : 'miss'}`);
-  console.log(`BENCH status.p50_ms ${real.p50.toFixed(1)} ms target >= 0 pass`);
-  console.log(`BENCH status.p99_ms ${real.p99.toFixed(1)} ms target < 50 ${real.p99 < 50 ? 'pass' : 'miss'}`);
+  // Paced, the rate answered must keep up with the rate sent (1% slack for the window's edges).
+  const keptUp = paced.perSecond >= targetRate * 0.99;
+  console.log(`BENCH status.lookups_per_s ${real.perSecond.toFixed(0)} /s target >= ${targetRate} ${real.perSecond >= targetRate ? 'pass' : 'miss'}`);
+  console.log(`BENCH status.saturated_p50_ms ${real.p50.toFixed(1)} ms target >= 0 pass`);
+  console.log(`BENCH status.saturated_p99_ms ${real.p99.toFixed(1)} ms target >= 0 pass`);
+  console.log(`BENCH status.paced_lookups_per_s ${paced.perSecond.toFixed(0)} /s target >= ${targetRate * 0.99} ${keptUp ? 'pass' : 'miss'}`);
+  console.log(`BENCH status.paced_p50_ms ${paced.p50.toFixed(1)} ms target >= 0 pass`);
+  console.log(`BENCH status.paced_p99_ms ${paced.p99.toFixed(1)} ms target < 50 ${paced.p99 < 50 && keptUp ? 'pass' : 'miss'}`);
   console.log(`BENCH status.bare_lookups_per_s ${floor.perSecond.toFixed(0)} /s target >= 0 pass`);
   console.log(`BENCH status.bare_p99_ms ${floor.p99.toFixed(1)} ms target >= 0 pass`);
 } catch (err) {

@@ -8,18 +8,24 @@ import readline from 'node:readline';
  * reference code, wait for the whole answer and send the next. Every answer is checked; the
  * result is one JSON line on stdout.
  *
+ * Without `ratePerSecond` the load is a closed loop: the rate is as high as the server can take,
+ * and by Little's law the mean latency is then the number of clients over that rate. With it, the
+ * lookups are paced: lookup k is due at start + k / rate, the next free client sends it (waiting
+ * until it is due), and its latency counts from when it was due, not from when it was sent, so a
+ * server that falls behind is charged for the queue it causes (no "coordinated omission").
+ *
  * The measured window is either timed (`warmupMs`, then `durationMs`) or, without `durationMs`,
  * opened and closed by the caller through stdin (`measure`, then `stop`), so a storm's figures and
  * the quiet ones before it are taken by the same code. After the window the clients finish the
  * lookup in hand; one still unanswered five seconds later is cut off and counted `unanswered`.
  *
- * argv[2]: JSON {url, concurrency, codesFile, unknownShare, expect, warmupMs?, durationMs?}
+ * argv[2]: JSON {url, concurrency, codesFile, unknownShare, expect, warmupMs?, durationMs?, ratePerSecond?}
  *   expect 'lookup': a known code must answer 200 with that pupil's first name and status, an
  *                    unknown one 404 `status_not_found` (the real API);
  *   expect 'ok':     every request must answer 200 (the bare server, which knows no codes).
  * codesFile: JSON {known: [[code, firstName, status], ...], unknown: [code, ...]}
  */
-type Settings = { url: string; concurrency: number; codesFile: string; unknownShare: number; expect: 'lookup' | 'ok'; warmupMs?: number; durationMs?: number };
+type Settings = { url: string; concurrency: number; codesFile: string; unknownShare: number; expect: 'lookup' | 'ok'; warmupMs?: number; durationMs?: number; ratePerSecond?: number };
 type Known = [code: string, firstName: string, status: string];
 
 const settings = JSON.parse(process.argv[2] ?? '{}') as Settings;
@@ -104,13 +110,27 @@ function fail(message: string) {
   if (samples.length < 5) samples.push(message);
 }
 
+const started = performance.now();
+let tickets = 0;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** When the next lookup is due to be sent: now in a closed loop, else the next paced slot (waited for). */
+async function nextDue(): Promise<number> {
+  if (!settings.ratePerSecond) return performance.now();
+  const due = started + (tickets++ * 1000) / settings.ratePerSecond;
+  const wait = due - performance.now();
+  if (wait > 0) await sleep(wait);
+  return due;
+}
+
 async function client(): Promise<void> {
   while (!stopping) {
+    const due = await nextDue();
+    if (stopping) break;
     const isUnknown = Math.random() < settings.unknownShare;
     const entry = isUnknown ? null : codes.known[Math.floor(Math.random() * codes.known.length)]!;
     const code = entry ? entry[0] : codes.unknown[Math.floor(Math.random() * codes.unknown.length)]!;
     const body = JSON.stringify({ referenceCode: asTyped(code) });
-    const t0 = performance.now();
     let answer: { status: number; text: string };
     try {
       answer = await post(body);
@@ -133,7 +153,7 @@ async function client(): Promise<void> {
         bigger.set(latencies);
         latencies = bigger;
       }
-      latencies[measured++] = t1 - t0;
+      latencies[measured++] = t1 - due;
     }
   }
 }

@@ -6,8 +6,8 @@ import { recordEvents } from '../events/service.ts';
 import { InstitutionModel } from '../institutions/model.ts';
 import { mapLimit } from '../shared/concurrency.ts';
 import { proposeAllocation, type Proposal } from './allocation.ts';
-import { DeviceModel, DeviceNeedModel, deviceTypes } from './model.ts';
-import { defaultPriority } from './priority.ts';
+import { DeviceModel, DeviceNeedModel } from './model.ts';
+import { readOpenNeeds, readOpenNeedsFromNeeds } from './openNeeds.ts';
 import { moveDevice, moveNeed, releaseDevice } from './transitions.ts';
 
 export const ConfirmSchema = z.object({
@@ -44,16 +44,15 @@ export async function releaseOrphanedAllocations(actor: Actor, now = new Date())
 /** Loads in-stock devices and approved needs without a device, and proposes matches (nothing is written). */
 export async function buildProposal(actor: Actor): Promise<Proposal & { institutions: Record<string, { code: string; name: string }> }> {
   await releaseOrphanedAllocations(actor);
-  // Needs are read per device type, side by side: the database decodes each whole document before
-  // it projects, so two smaller reads at once finish sooner than one large one.
-  const [devices, ...needsByType] = await Promise.all([
+  // The waiting needs come from their small entries (openNeeds.ts); until those are built, from
+  // the needs themselves.
+  const [devices, needs] = await Promise.all([
     DeviceModel.find({ status: 'in_stock' }, { serial: 1, type: 1, institution: 1, stockedAt: 1 }).lean(),
-    ...deviceTypes.map((deviceType) => DeviceNeedModel.find({ status: 'approved', deviceType }, { institution: 1, deviceType: 1, priority: 1, createdAt: 1 }).lean()),
+    readOpenNeeds().then((entries) => entries ?? readOpenNeedsFromNeeds()),
   ]);
-  const needs = needsByType.flat();
   const proposal = proposeAllocation(
     devices.map((d) => ({ id: String(d._id), serial: d.serial, type: d.type, institution: d.institution ? String(d.institution) : null, stockedAt: d.stockedAt?.getTime() ?? 0 })),
-    needs.map((n) => ({ id: String(n._id), institution: String(n.institution), type: n.deviceType, priority: n.priority ?? defaultPriority, createdAt: n.createdAt?.getTime() ?? 0 })),
+    needs,
   );
   const ids = [...new Set(proposal.matches.map((m) => m.institution))];
   const insts = await InstitutionModel.find({ _id: { $in: ids } }, { code: 1, name: 1 }).lean();

@@ -13,6 +13,7 @@ import { deliveryMethods, DeviceModel, deviceTypes, DeviceNeedModel, needStatuse
 import { effectivePriority } from './priority.ts';
 import { newReferenceCode } from './referenceCode.ts';
 import { moveNeed, releaseDevice } from './transitions.ts';
+import { syncOpenNeed, type NeedForEntry } from './openNeeds.ts';
 import type { DeviceSettings } from './settings.ts';
 import { calendarDay, optionalText } from '../http/fields.ts';
 import { escapeRegex } from '../shared/regex.ts';
@@ -161,8 +162,9 @@ export async function changeNeed(actor: Actor, id: string, change: NeedChange, i
   const method = (set.deliveryMethod as string | undefined) ?? need.deliveryMethod;
   const address = 'address' in set ? set.address : need.address;
   if (method === 'home' && !address) throw new ValidationError('address_needed_for_delivery');
-  const updated = await guardedUpdate(DeviceNeedModel, need._id, editable, {}, { $set: set });
+  const updated = await guardedUpdate<NeedForEntry & { version?: number }>(DeviceNeedModel, need._id, editable, {}, { $set: set });
   if (!updated) throw new Conflict('need_not_editable', undefined, { status: need.status });
+  await syncOpenNeed(updated);
   await recordAudit({ actor, action: 'device_need.update', target: { type: 'deviceNeed', id }, institution: await institutionCode(need.institution), ip, details: { fields: Object.keys(set) } });
   return updated;
 }

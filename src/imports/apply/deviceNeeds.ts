@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import type { DeviceNeedRow } from '../../../imports/kinds/deviceNeeds.ts';
 import { DeviceNeedModel } from '../../devices/model.ts';
+import { syncOpenNeedsById } from '../../devices/openNeeds.ts';
 import { newReferenceCode } from '../../devices/referenceCode.ts';
 import { effectivePriority } from '../../devices/priority.ts';
 import { recordEvents } from '../../events/service.ts';
@@ -20,7 +21,14 @@ export const openDeviceNeeds: OpenApplier<DeviceNeedRow> = async (ctx) => {
   const loaded = ctx.institutionId ? ((await DeviceNeedModel.find({ institution: ctx.institutionId }, '-history -createdAt -updatedAt').lean()) as unknown as NeedDoc[]) : [];
   const needs = new RecordBook<NeedDoc>(
     ctx,
-    { model: DeviceNeedModel, keyOf: (n) => String(n.pupil), filterFor: (pupil) => ({ pupil: new Types.ObjectId(pupil) }), locked: (n) => !editable.has(n.status) },
+    {
+      model: DeviceNeedModel,
+      keyOf: (n) => String(n.pupil),
+      filterFor: (pupil) => ({ pupil: new Types.ObjectId(pupil) }),
+      locked: (n) => !editable.has(n.status),
+      // A list may change an approved need's device type or priority: the allocation proposal's entry follows.
+      afterUpdate: (changed) => syncOpenNeedsById(changed.filter((n) => n.status === 'approved').map((n) => n._id)),
+    },
     loaded,
   );
   return perPupil(savePupils, needs, ctx.institutionId, {

@@ -40,6 +40,8 @@ export type BookRules<D> = {
    * no longer allows the change; the row then counts as locked and nothing is written.
    */
   update?: (doc: D, set: Record<string, unknown>) => Promise<boolean>;
+  /** Told of the records the batched update changed (as they were loaded), e.g. to update copies kept elsewhere. */
+  afterUpdate?: (changed: D[]) => Promise<void>;
 };
 
 type Update<D> = { _id: unknown; set: Record<string, unknown>; doc: D; at: number };
@@ -118,7 +120,11 @@ export class RecordBook<D extends Stored> {
 
   private async update(updates: Array<Update<D>>, results: Array<Saved>): Promise<void> {
     const own = this.rules.update;
-    if (!own) return updateAll(this.rules.model, updates);
+    if (!own) {
+      await updateAll(this.rules.model, updates);
+      if (updates.length && this.rules.afterUpdate) await this.rules.afterUpdate(updates.map((u) => u.doc));
+      return;
+    }
     const written = await mapLimit(updates, lookupsInFlight, (u) => own(u.doc, u.set));
     updates.forEach((u, k) => {
       if (!written[k]) results[u.at] = { kind: 'locked', outcome: outcomeOf(u.doc, this.ctx.importId, false) };

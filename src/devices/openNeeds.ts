@@ -1,4 +1,5 @@
 import mongoose, { Schema, Types } from 'mongoose';
+import { insertAll } from '../shared/bulkWrites.ts';
 import { mapLimit } from '../shared/concurrency.ts';
 import { MigrationModel } from '../shared/migrationModel.ts';
 import type { OpenNeed } from './allocation.ts';
@@ -114,33 +115,28 @@ export async function rebuildOpenNeeds(now = new Date()): Promise<{ added: numbe
   const [open, entries] = await Promise.all([readOpenNeedsFromNeeds(), OpenNeedModel.find({}).lean<Entry[]>()]);
   const byId = new Map(entries.map((e) => [String(e._id), e]));
   const counts = { added: 0, changed: 0, closed: 0 };
-  const mends: Array<() => Promise<void>> = [];
+  const missing: Array<Record<string, unknown>> = [];
+  const mends: Array<{ was: Entry; set: Record<string, unknown>; kind: 'changed' | 'closed' }> = [];
   for (const { source } of open) {
     const want = entryOf(source);
     const entry = byId.get(String(source._id));
     byId.delete(String(source._id));
-    if (entry && (entry.syncedAt.getTime() >= newerThan || sameEntry(want, entry))) continue;
-    mends.push(() => mend(source._id, entry, { ...want, syncedAt: now }, entry ? 'changed' : 'added'));
+    if (!entry) missing.push({ _id: source._id, ...want, syncedAt: now });
+    else if (entry.syncedAt.getTime() < newerThan && !sameEntry(want, entry)) mends.push({ was: entry, set: { ...want, syncedAt: now }, kind: 'changed' });
   }
   for (const entry of byId.values()) {
-    if (entry.slot === closed || entry.syncedAt.getTime() >= newerThan) continue;
-    mends.push(() => mend(entry._id, entry, { slot: closed, syncedAt: now }, 'closed'));
+    if (entry.slot !== closed && entry.syncedAt.getTime() < newerThan) mends.push({ was: entry, set: { slot: closed, syncedAt: now }, kind: 'closed' });
   }
-  async function mend(id: Types.ObjectId, was: Entry | undefined, set: Record<string, unknown>, kind: keyof typeof counts) {
-    if (!was) {
-      try {
-        await OpenNeedModel.collection.insertOne({ _id: id, ...set } as never);
-        counts[kind] += 1;
-      } catch (err) {
-        // Written by a change meanwhile: that entry is newer than what this run read.
-        if ((err as { code?: number }).code !== 11000) throw err;
-      }
-      return;
-    }
-    const done = await OpenNeedModel.collection.updateOne({ _id: id, syncedAt: was.syncedAt }, { $set: set });
+  // Missing entries go in a thousand to a command (all of them, on the first build); one that a
+  // change wrote meanwhile is newer than what this run read, and its insert is refused.
+  for (let i = 0; i < missing.length; i += 1000) {
+    const batch = missing.slice(i, i + 1000);
+    counts.added += batch.length - (await insertAll(OpenNeedModel, batch)).size;
+  }
+  await mapLimit(mends, 8, async ({ was, set, kind }) => {
+    const done = await OpenNeedModel.collection.updateOne({ _id: was._id, syncedAt: was.syncedAt }, { $set: set });
     if (done.modifiedCount) counts[kind] += 1;
-  }
-  await mapLimit(mends, 8, (m) => m());
+  });
   await MigrationModel.updateOne({ _id: builtMarker }, { $set: { doneAt: now } }, { upsert: true });
   return counts;
 }

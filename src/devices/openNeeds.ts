@@ -11,11 +11,12 @@ import { defaultPriority } from './priority.ts';
  * beside the need itself. The proposal reads every approved need without a device, and the
  * embedded database decodes each whole need (its history, contacts, hand-over) before it can
  * leave out the fields the proposal does not use: 50,000 needs took four to five seconds. The
- * same needs read from these entries take about a quarter of that.
+ * same needs read from these entries take under a third of that.
  *
  * The needs stay the truth. Every change of a need's status or of what the proposal reads goes
  * through `syncOpenNeed` right after the need is written; a confirmation checks the need itself
- * again, so an entry that is wrong can only make a suggestion that is refused, never an allocation.
+ * again, so an entry that is wrong can only make a suggestion that is refused, or leave a need
+ * out of proposals until it is mended, never make a wrong allocation.
  * An entry can go wrong only when a process stops between the two writes, or when two changes of
  * one need land in the other order: `rebuildOpenNeeds` (a worker schedule) compares every entry
  * with the needs and mends it. Until it has run once, the proposal reads the needs themselves.

@@ -87,10 +87,15 @@ const toOpenNeed = (id: unknown, institution: unknown, type: string, priority: n
 });
 
 /** Every approved need without a device, read from the needs themselves (the slow, certain way). */
-export async function readOpenNeedsFromNeeds(): Promise<Array<OpenNeed & { source: NeedForEntry }>> {
+async function readWaitingNeeds(): Promise<NeedForEntry[]> {
   // Per device type, side by side: two smaller reads at once finish sooner than one large one.
   const lists = await Promise.all(deviceTypes.map((deviceType) => DeviceNeedModel.find({ status: 'approved', deviceType }, needFields).lean<NeedForEntry[]>()));
-  return lists.flat().flatMap((n) => (n.device ? [] : [{ ...toOpenNeed(n._id, n.institution, n.deviceType, n.priority, n.createdAt), source: n }]));
+  return lists.flat().filter((n) => !n.device);
+}
+
+/** The needs waiting for a device, read from the needs themselves: before the entries are built. */
+export async function readOpenNeedsFromNeeds(): Promise<OpenNeed[]> {
+  return (await readWaitingNeeds()).map((n) => toOpenNeed(n._id, n.institution, n.deviceType, n.priority, n.createdAt));
 }
 
 /** The needs waiting for a device, from the entries; null until the entries have been built once. */
@@ -113,16 +118,16 @@ const sameEntry = (a: ReturnType<typeof entryOf>, b: Entry) =>
  */
 export async function rebuildOpenNeeds(now = new Date()): Promise<{ added: number; changed: number; closed: number }> {
   const newerThan = now.getTime() - clockSlackMs;
-  const [open, entries] = await Promise.all([readOpenNeedsFromNeeds(), OpenNeedModel.find({}).lean<Entry[]>()]);
+  const [waiting, entries] = await Promise.all([readWaitingNeeds(), OpenNeedModel.find({}).lean<Entry[]>()]);
   const byId = new Map(entries.map((e) => [String(e._id), e]));
   const counts = { added: 0, changed: 0, closed: 0 };
   const missing: Array<Record<string, unknown>> = [];
   const mends: Array<{ was: Entry; set: Record<string, unknown>; kind: 'changed' | 'closed' }> = [];
-  for (const { source } of open) {
-    const want = entryOf(source);
-    const entry = byId.get(String(source._id));
-    byId.delete(String(source._id));
-    if (!entry) missing.push({ _id: source._id, ...want, syncedAt: now });
+  for (const need of waiting) {
+    const want = entryOf(need);
+    const entry = byId.get(String(need._id));
+    byId.delete(String(need._id));
+    if (!entry) missing.push({ _id: need._id, ...want, syncedAt: now });
     else if (entry.syncedAt.getTime() < newerThan && !sameEntry(want, entry)) mends.push({ was: entry, set: { ...want, syncedAt: now }, kind: 'changed' });
   }
   for (const entry of byId.values()) {

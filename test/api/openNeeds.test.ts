@@ -98,10 +98,8 @@ describe('allocation entries (the proposal’s list of needs waiting for a devic
     await DeviceNeedModel.updateOne({ _id: id(3) }, { $set: { status: 'cancelled' } });
     await OpenNeedModel.updateOne({ _id: id(3) }, { $set: { syncedAt: old } });
     // Written after the rebuild begins (below), so newer than what it reads: left alone.
-    await OpenNeedModel.updateOne({ _id: id(4) }, { $set: { priority: 8 } });
-
     const now = new Date(Date.now() - 1000);
-    await OpenNeedModel.updateOne({ _id: id(4) }, { $set: { syncedAt: new Date(now.getTime() + 500) } });
+    await OpenNeedModel.updateOne({ _id: id(4) }, { $set: { priority: 8, syncedAt: new Date(now.getTime() + 500) } });
     expect(await rebuildOpenNeeds(now)).to.deep.equal({ added: 1, changed: 2, closed: 1 });
     const entries = await readOpenNeeds();
     expect(entries!.find((n) => n.id === needs[4]!.id)?.priority, 'the newer entry is kept').to.equal(8);

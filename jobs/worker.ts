@@ -12,7 +12,7 @@ import { processHeartbeat } from './processors/heartbeat.ts';
 import { requeueStrandedImports } from './processors/sweepImports.ts';
 import { startNotificationWorkers } from './notificationWorkers.ts';
 import { refreshDashboard } from '../src/dashboard/service.ts';
-import { rebuildOpenNeeds } from '../src/devices/openNeeds.ts';
+import { rebuildNeedEntries } from '../src/devices/needEntries.ts';
 
 /** The background worker: runs queued and scheduled jobs; closes gracefully on SIGTERM. */
 const { config, logger, connections } = await bootstrap('worker');
@@ -29,10 +29,10 @@ const name = `${os.hostname()}:${process.pid}`;
 const personalCodeKey = resolvePersonalCodeKey(config.personalCodeKey, config.dataDir);
 const notifications = startNotificationWorkers({ connection, redisPrefix: connections.redisPrefix, config, key: personalCodeKey, name });
 await upsertSchedules(system, notifications.queues.runs, config.dashboardRefreshSeconds * 1000);
-// A schedule's first run waits a whole interval: the allocation entries are also mended at once
-// on start (a start often follows a stop that cut a change off between its two writes). One job
+// A schedule's first run waits a whole interval: the needs' entries are also mended at once on
+// start (a start often follows a stop that cut a change off between its two writes). One job
 // however many workers start together; it is removed when done, so the next start adds it again.
-await system.add('open-needs', {}, { jobId: 'open-needs-on-start', removeOnComplete: true, removeOnFail: true });
+await system.add('need-entries', {}, { jobId: 'need-entries-on-start', removeOnComplete: true, removeOnFail: true });
 await processHeartbeat(connection, connections.redisPrefix);
 
 const worker = new Worker(
@@ -45,9 +45,10 @@ const worker = new Worker(
       if (requeued) logger.warn({ requeued }, 'imports with no job put back in the queue');
       return;
     }
-    if (job.name === 'open-needs') {
-      const mended = await rebuildOpenNeeds();
-      if (mended.added + mended.changed + mended.closed) logger.info(mended, 'allocation entries mended');
+    if (job.name === 'need-entries') {
+      const { open, status } = await rebuildNeedEntries();
+      if (open.added + open.changed + open.closed) logger.info(open, 'allocation entries mended');
+      if (status.added + status.changed + status.removed) logger.info(status, 'status entries mended');
       return;
     }
     throw new Error(`unknown system job ${job.name}`);

@@ -12,6 +12,7 @@ import { PupilModel } from '../../src/pupils/model.ts';
 import { backfillSearchKeys } from '../../src/pupils/backfill.ts';
 import { pupilSearchKeys } from '../../src/pupils/searchKeys.ts';
 import { DeviceNeedModel, type NeedStatus } from '../../src/devices/model.ts';
+import { rebuildNeedStatuses } from '../../src/devices/needStatuses.ts';
 import { newReferenceCode } from '../../src/devices/referenceCode.ts';
 import { rigaToday } from '../../src/shared/dates.ts';
 import { cpuShares, postgresBackends, snapshot, type CpuSnapshot, type Watched } from './cpu.ts';
@@ -211,8 +212,14 @@ try {
   // start-up pass that makes missing keys is marked done: otherwise the API would spend minutes
   // making 20,000 pupils' keys while it is being measured.
   await backfillSearchKeys();
-  await addEmbeddedLookupIndexes(dataDir);
   console.log(`seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+  // The needs were written straight to the database: their status entries, which the lookup
+  // reads, are written as the worker's mending run writes them for needs that have none.
+  const buildStart = performance.now();
+  const built = await rebuildNeedStatuses();
+  if (built.added !== pupilCount) throw new Error(`status entries: ${built.added} added for ${pupilCount} needs`);
+  console.log(`status entries built in ${((performance.now() - buildStart) / 1000).toFixed(1)} s`);
+  await addEmbeddedLookupIndexes(dataDir);
   const codesFile = path.join(dataDir, 'codes.json');
   fs.writeFileSync(codesFile, JSON.stringify(codes));
   await mongoose.disconnect();

@@ -13,7 +13,7 @@ import { deliveryMethods, DeviceModel, deviceTypes, DeviceNeedModel, needStatuse
 import { effectivePriority } from './priority.ts';
 import { newReferenceCode } from './referenceCode.ts';
 import { moveNeed, releaseDevice } from './transitions.ts';
-import { syncOpenNeed, type NeedForEntry } from './openNeeds.ts';
+import { syncNeedEntries, type NeedWithEntries } from './needEntries.ts';
 import type { DeviceSettings } from './settings.ts';
 import { calendarDay, optionalText } from '../http/fields.ts';
 import { escapeRegex } from '../shared/regex.ts';
@@ -148,6 +148,7 @@ export async function registerNeed(actor: Actor, input: NeedInput, settings: Dev
       if (!dup || attempt >= 3) throw err;
     }
   }
+  await syncNeedEntries(need.toObject());
   await recordEvents([{ type: 'device.need_registered', key: `device.need_registered:${need._id}`, subject: { kind: 'deviceNeed', id: need._id }, institution: inst._id, pupil: pupil._id }]);
   await recordAudit({ actor, action: 'device_need.create', target: { type: 'deviceNeed', id: String(need._id) }, institution: inst.code, pupil: String(pupil._id), ip });
   return need.toObject();
@@ -162,9 +163,9 @@ export async function changeNeed(actor: Actor, id: string, change: NeedChange, i
   const method = (set.deliveryMethod as string | undefined) ?? need.deliveryMethod;
   const address = 'address' in set ? set.address : need.address;
   if (method === 'home' && !address) throw new ValidationError('address_needed_for_delivery');
-  const updated = await guardedUpdate<NeedForEntry & { version?: number }>(DeviceNeedModel, need._id, editable, {}, { $set: set });
+  const updated = await guardedUpdate<NeedWithEntries & { version?: number }>(DeviceNeedModel, need._id, editable, {}, { $set: set });
   if (!updated) throw new Conflict('need_not_editable', undefined, { status: need.status });
-  await syncOpenNeed(updated);
+  await syncNeedEntries(updated);
   await recordAudit({ actor, action: 'device_need.update', target: { type: 'deviceNeed', id }, institution: await institutionCode(need.institution), ip, details: { fields: Object.keys(set) } });
   return updated;
 }

@@ -14,7 +14,7 @@ import { defaultPriority } from './priority.ts';
  * same needs read from these entries take under a third of that.
  *
  * The needs stay the truth. Every change of a need's status or of what the proposal reads goes
- * through `syncOpenNeed` right after the need is written; a confirmation checks the need itself
+ * through `syncOpenNeed` right after the need is written (needEntries.ts); a confirmation checks the need itself
  * again, so an entry that is wrong can only make a suggestion that is refused, or leave a need
  * out of proposals until it is mended, never make a wrong allocation.
  * An entry can go wrong only when a process stops between the two writes, or when two changes of
@@ -67,15 +67,6 @@ function entryOf(need: NeedForEntry) {
 /** Writes the entry of a need just written (its state as that write left it). */
 export async function syncOpenNeed(need: NeedForEntry, now = new Date()): Promise<void> {
   await OpenNeedModel.collection.updateOne({ _id: need._id }, { $set: { ...entryOf(need), syncedAt: now } }, { upsert: true });
-}
-
-/** Reads these needs again and writes their entries: for writes that do not return the need. */
-export async function syncOpenNeedsById(ids: unknown[]): Promise<void> {
-  // One by one, a few at a time: the embedded database reads a whole collection for `$in`.
-  await mapLimit(ids, 8, async (id) => {
-    const need = await DeviceNeedModel.findById(id, needFields).lean<NeedForEntry>();
-    if (need) await syncOpenNeed(need);
-  });
 }
 
 const toOpenNeed = (id: unknown, institution: unknown, type: string, priority: number | null | undefined, createdAt: Date | null | undefined): OpenNeed => ({

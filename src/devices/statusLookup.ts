@@ -1,9 +1,8 @@
 import type { Types } from 'mongoose';
 import { InstitutionModel } from '../institutions/model.ts';
-import { PupilModel } from '../pupils/model.ts';
-import { rigaToday } from '../shared/dates.ts';
 import type { StatusItem } from '../status/registry.ts';
-import { DeviceNeedModel, type DeviceNeed } from './model.ts';
+import { DeviceNeedModel } from './model.ts';
+import { needStatusFacts, needStatusFields, readNeedStatus, type NeedForStatus } from './needStatuses.ts';
 
 // Institutions change rarely and every lookup needs one: kept for a minute per process.
 const institutionTtlMs = 60_000;
@@ -19,18 +18,14 @@ async function institutionOf(id: Types.ObjectId) {
   return value;
 }
 
-// The reads of every lookup go to the models' collections (the driver, through mongoose's
-// connection) instead of mongoose queries: with lean() they returned the same plain documents, and
-// here nothing needs casting (the code is a string, the pupil's id comes from the stored need), but
-// building, casting and running a mongoose query cost this process about 0.1 ms of CPU per lookup
-// under scripts/bench/status, a tenth of what the API process spent on a lookup in all.
-const needFields = { pupil: 1, firstName: 1, institution: 1, status: 1, history: 1, pickup: 1, delivery: 1, deviceType: 1, deliveryMethod: 1 };
-type NeedView = Pick<DeviceNeed, 'pupil' | 'firstName' | 'institution' | 'status' | 'history' | 'pickup' | 'delivery' | 'deviceType' | 'deliveryMethod'>;
-
-/** The need's copy of the first name; the pupil's record for a need written before the copy existed. */
-async function firstNameOf(need: NeedView): Promise<string> {
-  if (need.firstName) return need.firstName;
-  return (await PupilModel.collection.findOne<{ firstName: string }>({ _id: need.pupil }, { projection: { firstName: 1 } }))?.firstName ?? '';
+/** The facts from the need's entry (needStatuses.ts); from the need itself while it has none. */
+async function factsFor(code: string) {
+  // The reads go to the collections through the driver, not mongoose queries: nothing here needs
+  // casting, and building and running a mongoose query cost the API about 0.1 ms of CPU per lookup.
+  const entry = await readNeedStatus(code);
+  if (entry) return entry;
+  const need = await DeviceNeedModel.collection.findOne<NeedForStatus>({ referenceCode: code }, { projection: needStatusFields });
+  return need ? needStatusFacts(need) : null;
 }
 
 /**
@@ -38,21 +33,15 @@ async function firstNameOf(need: NeedView): Promise<string> {
  * pickup place and hours or the delivery day. Nothing else: no surname, code, address or device.
  */
 export async function deviceStatusLookup(code: string): Promise<StatusItem[]> {
-  const need = await DeviceNeedModel.collection.findOne<NeedView>({ referenceCode: code }, { projection: needFields });
-  if (!need) return [];
-  const [firstName, inst] = await Promise.all([firstNameOf(need), institutionOf(need.institution)]);
-  const steps: StatusItem['steps'] = [];
-  for (const h of need.history ?? []) {
-    const date = rigaToday(h.at);
-    if (steps.at(-1)?.status === h.status) continue;
-    steps.push({ status: h.status, date });
-  }
-  const details: Record<string, string | null> = { deviceType: need.deviceType, deliveryMethod: need.deliveryMethod };
-  if (need.status === 'ready_for_pickup') {
+  const facts = await factsFor(code);
+  if (!facts) return [];
+  const details: Record<string, string | null> = { deviceType: facts.deviceType, deliveryMethod: facts.deliveryMethod };
+  if (facts.status === 'ready_for_pickup') {
+    const inst = await institutionOf(facts.institution);
     details.pickupPlace = inst ? [inst.name, inst.address].filter(Boolean).join(', ') : null;
-    details.pickupHours = need.pickup?.hours ?? null;
-    details.pickupFrom = need.pickup?.from ?? null;
+    details.pickupHours = facts.pickupHours;
+    details.pickupFrom = facts.pickupFrom;
   }
-  if (need.status === 'out_for_delivery') details.deliveryDay = need.delivery?.day ?? null;
-  return [{ kind: 'device', firstName, status: need.status, steps, details }];
+  if (facts.status === 'out_for_delivery') details.deliveryDay = facts.deliveryDay;
+  return [{ kind: 'device', firstName: facts.firstName, status: facts.status, steps: facts.steps, details }];
 }

@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import { actorTag, type AnyActor } from '../auth/actor.ts';
 import { guardedUpdate } from '../shared/claims.ts';
-import { syncOpenNeed } from './openNeeds.ts';
+import { syncNeedEntries } from './needEntries.ts';
 import { DeviceModel, DeviceNeedModel, type Device, type DeviceNeed, type DeviceStatus, type NeedStatus } from './model.ts';
 
 /**
@@ -22,8 +22,8 @@ const step = (to: string, actor: AnyActor, change: Change) => ({
 /** Moves a need from one of `from` to `to`; null when it is no longer in one of those states. */
 export async function moveNeed(id: Types.ObjectId | string, from: readonly NeedStatus[], to: NeedStatus, actor: AnyActor, change: Change = {}) {
   const need = await guardedUpdate<DeviceNeed & { _id: Types.ObjectId; version?: number }>(DeviceNeedModel, id, from, change.guard ?? {}, step(to, actor, change));
-  // The allocation proposal's entry follows every change of status (openNeeds.ts).
-  if (need) await syncOpenNeed(need);
+  // The allocation proposal's and the parents' entries follow every change of status (needEntries.ts).
+  if (need) await syncNeedEntries(need);
   return need;
 }
 

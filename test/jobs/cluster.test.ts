@@ -288,6 +288,6 @@ describe('two API processes and two worker processes on one database and one Red
     expect(inWindow.length, 'once per period: 2 or 3 runs in 25 s, not one per worker').to.be.within(2, 3);
     const periods = Math.ceil((windowEnd - workersStartedAt) / (dashboardPeriodS * 1000));
     expect(sinceStart.length, 'start-up adds no run per worker').to.be.at.most(periods + 1);
-    expect((await queues.system.getJobSchedulers()).map((s) => s.key).sort()).to.deep.equal(['dashboard', 'heartbeat', 'open-needs', 'sweep-imports']);
+    expect((await queues.system.getJobSchedulers()).map((s) => s.key).sort()).to.deep.equal(['dashboard', 'heartbeat', 'need-entries', 'sweep-imports']);
   });
 });

@@ -129,7 +129,7 @@ describe('notifications: reminders on schedule (injected clock, outbox channel)'
       await upsertSchedules(system, w.queues.runs);
       const keys = (await w.queues.runs.getJobSchedulers()).map((s) => s.key).sort();
       expect(keys).to.deep.equal(['notify-dispatch', 'notify-reminders']);
-      expect((await system.getJobSchedulers()).map((s) => s.key).sort()).to.deep.equal(['dashboard', 'heartbeat', 'open-needs', 'sweep-imports']);
+      expect((await system.getJobSchedulers()).map((s) => s.key).sort()).to.deep.equal(['dashboard', 'heartbeat', 'need-entries', 'sweep-imports']);
       for (const key of keys) await w.queues.runs.removeJobScheduler(key);
       await system.removeJobScheduler('heartbeat');
       await system.removeJobScheduler('dashboard');

@@ -30,7 +30,7 @@ describe('background worker (a real process)', function () {
     const queue = new Queue(queueNames.system, { connection: conn, prefix: bullPrefix(stack().redisPrefix) });
     try {
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((s) => s.key).sort()).to.deep.equal(['dashboard', 'heartbeat', 'open-needs', 'sweep-imports']);
+      expect(schedulers.map((s) => s.key).sort()).to.deep.equal(['dashboard', 'heartbeat', 'need-entries', 'sweep-imports']);
     } finally {
       await queue.close();
       conn.disconnect();

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type { DeviceNeedRow } from '../../../imports/kinds/deviceNeeds.ts';
 import { DeviceNeedModel } from '../../devices/model.ts';
-import { syncOpenNeedsById } from '../../devices/openNeeds.ts';
+import { syncNeedEntriesById } from '../../devices/needEntries.ts';
 import { newReferenceCode } from '../../devices/referenceCode.ts';
 import { effectivePriority } from '../../devices/priority.ts';
 import { recordEvents } from '../../events/service.ts';
@@ -26,8 +26,10 @@ export const openDeviceNeeds: OpenApplier<DeviceNeedRow> = async (ctx) => {
       keyOf: (n) => String(n.pupil),
       filterFor: (pupil) => ({ pupil: new Types.ObjectId(pupil) }),
       locked: (n) => !editable.has(n.status),
-      // A list may change an approved need's device type or priority: the allocation proposal's entry follows.
-      afterUpdate: (changed) => syncOpenNeedsById(changed.filter((n) => n.status === 'approved').map((n) => n._id)),
+      // A list may change a need's first name, device type, priority or delivery: its entries follow
+      // (needEntries.ts). A new need gets its entries from the next mending run; until then the
+      // parents' lookup reads the need itself, and the proposal does not want a registered need.
+      afterUpdate: (changed) => syncNeedEntriesById(changed.map((n) => n._id)),
     },
     loaded,
   );

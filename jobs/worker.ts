@@ -13,6 +13,7 @@ import { requeueStrandedImports } from './processors/sweepImports.ts';
 import { startNotificationWorkers } from './notificationWorkers.ts';
 import { refreshDashboard } from '../src/dashboard/service.ts';
 import { rebuildNeedEntries } from '../src/devices/needEntries.ts';
+import { keepNeedStatusesIn } from '../src/devices/needStatuses.ts';
 
 /** The background worker: runs queued and scheduled jobs; closes gracefully on SIGTERM. */
 const { config, logger, connections } = await bootstrap('worker');
@@ -21,6 +22,8 @@ connection.on('error', (err) => logger.warn({ err: err.message }, 'redis error')
 void connectDatabase(connections.mongoUri, logger);
 const databaseWatch = watchDatabaseClient(connections.mongoUri, logger);
 
+// Imports change needs, and each change writes the parents' entry in Redis (needStatuses.ts).
+keepNeedStatusesIn(connection, connections.redisPrefix);
 const system = systemQueue(connection, connections.redisPrefix);
 const importQueue = importsQueue(connection, connections.redisPrefix);
 // With several worker processes on several machines, each job records which one ran it

@@ -12,7 +12,8 @@ import { PupilModel } from '../../src/pupils/model.ts';
 import { backfillSearchKeys } from '../../src/pupils/backfill.ts';
 import { pupilSearchKeys } from '../../src/pupils/searchKeys.ts';
 import { DeviceNeedModel, type NeedStatus } from '../../src/devices/model.ts';
-import { rebuildNeedStatuses } from '../../src/devices/needStatuses.ts';
+import { keepNeedStatusesIn, rebuildNeedStatuses } from '../../src/devices/needStatuses.ts';
+import { createRedis } from '../../src/redis.ts';
 import { newReferenceCode } from '../../src/devices/referenceCode.ts';
 import { rigaToday } from '../../src/shared/dates.ts';
 import { cpuShares, postgresBackends, snapshot, type CpuSnapshot, type Watched } from './cpu.ts';
@@ -203,7 +204,7 @@ const children = new Set<ChildProcess>();
 let failed = false;
 try {
   const mongo = await scratch.startDatabase();
-  const { server: redisServer } = await scratch.startRedis();
+  const { server: redisServer, prefix: redisPrefix } = await scratch.startRedis();
 
   console.log(`seeding ${institutionCount} institutions, ${pupilCount} pupils and their device needs...`);
   const seedStart = performance.now();
@@ -214,9 +215,11 @@ try {
   await backfillSearchKeys();
   console.log(`seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
   // The needs were written straight to the database: their status entries, which the lookup
-  // reads, are written as the worker's mending run writes them for needs that have none.
+  // reads from Redis, are written as the worker's mending run writes them for needs that have none.
   const buildStart = performance.now();
-  const built = await rebuildNeedStatuses();
+  const entriesRedis = createRedis(redisServer.url, { enableOfflineQueue: true });
+  keepNeedStatusesIn(entriesRedis, redisPrefix);
+  const built = await rebuildNeedStatuses().finally(() => entriesRedis.disconnect());
   if (built.added !== pupilCount) throw new Error(`status entries: ${built.added} added for ${pupilCount} needs`);
   console.log(`status entries built in ${((performance.now() - buildStart) / 1000).toFixed(1)} s`);
   await addEmbeddedLookupIndexes(dataDir);

@@ -1,52 +1,51 @@
-import mongoose, { Schema, Types } from 'mongoose';
+import type { Types } from 'mongoose';
+import type { Redis } from 'ioredis';
 import { PupilModel } from '../pupils/model.ts';
 import { findByIds } from '../shared/byIds.ts';
-import { insertAll } from '../shared/bulkWrites.ts';
 import { mapLimit } from '../shared/concurrency.ts';
 import { rigaToday } from '../shared/dates.ts';
 import type { StatusStep } from '../status/registry.ts';
 import { DeviceNeedModel } from './model.ts';
 
 /**
- * What the parents' status lookup reads of a device need: one small entry per need, kept beside
- * it. The embedded database decodes a whole need (its history with who and why, contacts,
- * hand-over) for every lookup before it can leave out what the lookup does not use; under
- * scripts/bench/status that decoding was a third of the database's work per lookup. An entry
- * holds the answer's facts and nothing more.
+ * What the parents' status lookup reads of a device need: one small entry per need, kept in Redis
+ * under its reference code. Read from the database, each lookup cost the embedded database a
+ * query (decoding the whole need, with its history and contacts) and took about half the CPU of
+ * a lookup under scripts/bench/status; a Redis read costs a small fraction of that, so the
+ * lookups parents make by the thousand after a round of messages stay quick on a small machine.
+ * An entry holds the answer's facts and nothing more: the first name, the steps and days, the
+ * pickup or delivery day, the device type.
  *
- * The needs stay the truth, as with the allocation entries (openNeeds.ts): every change of a need
- * writes its entry right after it (needEntries.ts), a need without an entry (a list's new pupils,
- * until the next mending run) is answered from the need itself, and `rebuildNeedStatuses` (a
- * worker schedule) compares every entry with its need and mends it. An entry can only be wrong
- * after a process stopped between the two writes, or two changes of one need landed in the other
- * order; the parent then sees the step before until the next run, never another child's data.
+ * The needs stay the truth, and Redis may lose the entries without harm:
+ * - every change of a need writes its entry right after the need (needEntries.ts), so the code a
+ *   message has just been sent about is there when the parent looks;
+ * - a code without an entry (a list's new pupils until the next mending run, or after Redis lost
+ *   its data) is answered from the need itself, and its entry written then;
+ * - `rebuildNeedStatuses` (the worker's `need-entries` schedule, and each worker start) compares
+ *   every entry with its need, adds missing ones, mends wrong ones and removes those of no need.
+ * An entry can only be wrong after a process stopped between the two writes, or two changes of
+ * one need landed in the other order: the parent sees the step before until the next run.
+ * About 300 bytes per need: 50,000 needs take some 20 MB of Redis.
  */
-const StepSchema = new Schema({ status: { type: String, required: true }, date: { type: String, required: true } }, { _id: false });
-const NeedStatusSchema = new Schema(
-  {
-    // The need's id.
-    _id: { type: Schema.Types.ObjectId, required: true },
-    referenceCode: { type: String, required: true, index: true },
-    firstName: { type: String, default: '' },
-    institution: { type: Schema.Types.ObjectId, required: true },
-    status: { type: String, required: true },
-    steps: { type: [StepSchema], default: [] },
-    deviceType: { type: String, required: true },
-    deliveryMethod: { type: String, default: null },
-    pickupFrom: { type: String, default: null },
-    pickupHours: { type: String, default: null },
-    deliveryDay: { type: String, default: null },
-    syncedAt: { type: Date, required: true },
-  },
-  { versionKey: false },
-);
-export const NeedStatusModel = mongoose.model('NeedStatus', NeedStatusSchema, 'needstatuses');
+let store: { redis: Redis; prefix: string } | null = null;
+
+/**
+ * Where this process keeps the entries: called by the API and the worker at start. A process that
+ * never calls it (the demo seed, which runs before the worker starts) writes and reads none; the
+ * worker's mending run on start writes what it left out.
+ */
+export function keepNeedStatusesIn(redis: Redis, prefix: string): void {
+  store = { redis, prefix };
+}
+
+const keyPart = 'need-status';
+const keyOf = (prefix: string, code: string) => `${prefix}:${keyPart}:${code}`;
 
 /** The facts a parent's answer is made of. */
 export type NeedStatusFacts = {
   referenceCode: string;
   firstName: string;
-  institution: Types.ObjectId;
+  institution: string;
   status: string;
   steps: StatusStep[];
   deviceType: string;
@@ -91,7 +90,7 @@ export function statusFactsOf(need: NeedForStatus, firstName: string): NeedStatu
   return {
     referenceCode: need.referenceCode,
     firstName,
-    institution: need.institution,
+    institution: String(need.institution),
     status: need.status ?? 'registered',
     steps: statusSteps(need.history),
     deviceType: need.deviceType,
@@ -120,53 +119,88 @@ export async function needStatusFacts(need: NeedForStatus): Promise<NeedStatusFa
   return statusFactsOf(need, (await firstNamesOf([need])).get(String(need._id)) ?? '');
 }
 
-/** Writes the entry of a need just written (its state as that write left it). */
-export async function syncNeedStatus(need: NeedForStatus, now = new Date()): Promise<void> {
+/** An entry as stored: the facts and when they were written (ms), for the mending run's rule. */
+type Stored = NeedStatusFacts & { syncedAt: number };
+
+/**
+ * Writes the entry of a need just written (its state as that write left it), or only when there
+ * is none (`fill`: a lookup's answer from the need, which must not overwrite a change's newer one).
+ */
+export async function syncNeedStatus(need: NeedForStatus, now = new Date(), mode: 'write' | 'fill' = 'write'): Promise<NeedStatusFacts> {
   const facts = await needStatusFacts(need);
-  await NeedStatusModel.collection.updateOne({ _id: need._id }, { $set: { ...facts, syncedAt: now } }, { upsert: true });
+  if (!store) return facts;
+  const { redis, prefix } = store;
+  const value = JSON.stringify({ ...facts, syncedAt: now.getTime() } satisfies Stored);
+  if (mode === 'fill') await redis.set(keyOf(prefix, facts.referenceCode), value, 'NX');
+  else await redis.set(keyOf(prefix, facts.referenceCode), value);
+  return facts;
 }
 
 /** The entry for a reference code (as stored, grouped), or null when there is none. */
 export async function readNeedStatus(code: string): Promise<NeedStatusFacts | null> {
-  // Through the driver: nothing to cast, and a mongoose query costs the API measurable CPU per lookup.
-  return NeedStatusModel.collection.findOne<NeedStatusFacts>({ referenceCode: code }, { projection: { _id: 0, syncedAt: 0 } });
+  if (!store) return null;
+  const { redis, prefix } = store;
+  const value = await redis.get(keyOf(prefix, code));
+  return value ? (JSON.parse(value) as Stored) : null;
 }
-
-type Entry = NeedStatusFacts & { _id: Types.ObjectId; syncedAt: Date };
 
 /** A comparable form of the facts: two entries say the same when these are equal. */
 const factsKey = (f: NeedStatusFacts) =>
-  JSON.stringify([f.referenceCode, f.firstName, String(f.institution), f.status, f.steps.map((s) => [s.status, s.date]), f.deviceType, f.deliveryMethod, f.pickupFrom, f.pickupHours, f.deliveryDay]);
+  JSON.stringify([f.referenceCode, f.firstName, f.institution, f.status, f.steps.map((s) => [s.status, s.date]), f.deviceType, f.deliveryMethod, f.pickupFrom, f.pickupHours, f.deliveryDay]);
+
+/**
+ * Replaces an entry only while it is still exactly what the caller read (an empty new value
+ * deletes it): a change that wrote the entry meanwhile is newer, and stays.
+ */
+const replaceIfUnchanged = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
+return 1`;
 
 const batchSize = 1000;
 
 /**
  * Compares every entry with its need and mends those that differ: missing ones are added, wrong
- * ones rewritten, ones without a need removed. The needs are read in batches, so a city's needs
- * never sit in memory at once. An entry written after this run began is newer than what it read
- * and is left alone; each mend is conditional on the entry being as it was read.
+ * ones rewritten, ones whose code no need has removed. The needs are read in batches, so a city's
+ * needs never sit in memory at once. An entry written after this run began is newer than what it
+ * read and is left alone, and each mend applies only while the entry is as it was read.
  */
 export async function rebuildNeedStatuses(now = new Date()): Promise<{ added: number; changed: number; removed: number }> {
+  if (!store) throw new Error('rebuildNeedStatuses: keepNeedStatusesIn was not called in this process');
+  const { redis, prefix } = store;
   const newerThan = now.getTime() - clockSlackMs;
-  const entries = new Map((await NeedStatusModel.find({}).lean<Entry[]>()).map((e) => [String(e._id), e]));
+  const value = (facts: NeedStatusFacts) => JSON.stringify({ ...facts, syncedAt: now.getTime() } satisfies Stored);
+  const replace = (key: string, was: string, next: string) => redis.eval(replaceIfUnchanged, 1, key, was, next) as Promise<number>;
   const counts = { added: 0, changed: 0, removed: 0 };
+  // Every code an entry is kept for; what is left once the needs are read has no need.
+  const unseen = new Set<string>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', keyOf(prefix, '*'), 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) unseen.add(key);
+  } while (cursor !== '0');
+
   const mendBatch = async (needs: NeedForStatus[]) => {
+    if (!needs.length) return;
     const names = await firstNamesOf(needs);
-    const missing: Array<Record<string, unknown>> = [];
-    const mends: Array<{ was: Entry; facts: NeedStatusFacts }> = [];
-    for (const need of needs) {
+    const keys = needs.map((n) => keyOf(prefix, n.referenceCode));
+    const stored = await redis.mget(...keys);
+    const writes = needs.map(async (need, i) => {
+      const key = keys[i]!;
+      unseen.delete(key);
       const facts = statusFactsOf(need, names.get(String(need._id)) ?? '');
-      const entry = entries.get(String(need._id));
-      entries.delete(String(need._id));
-      if (!entry) missing.push({ _id: need._id, ...facts, syncedAt: now });
-      else if (entry.syncedAt.getTime() < newerThan && factsKey(entry) !== factsKey(facts)) mends.push({ was: entry, facts });
-    }
-    // One written meanwhile by a change is newer than what this run read, and its insert is refused.
-    counts.added += missing.length - (await insertAll(NeedStatusModel, missing)).size;
-    await mapLimit(mends, 8, async ({ was, facts }) => {
-      const done = await NeedStatusModel.collection.updateOne({ _id: was._id, syncedAt: was.syncedAt }, { $set: { ...facts, syncedAt: now } });
-      counts.changed += done.modifiedCount;
+      const was = stored[i];
+      if (was === null || was === undefined) {
+        // One written meanwhile by a change is newer than what this run read, and stays.
+        if ((await redis.set(key, value(facts), 'NX')) === 'OK') counts.added += 1;
+        return;
+      }
+      const entry = JSON.parse(was) as Stored;
+      if (entry.syncedAt >= newerThan || factsKey(entry) === factsKey(facts)) return;
+      counts.changed += await replace(key, was, value(facts));
     });
+    await Promise.all(writes);
   };
   let batch: NeedForStatus[] = [];
   for await (const need of DeviceNeedModel.collection.find<NeedForStatus>({}, { projection: needStatusFields, batchSize })) {
@@ -177,10 +211,10 @@ export async function rebuildNeedStatuses(now = new Date()): Promise<{ added: nu
     }
   }
   await mendBatch(batch);
-  // Left over: entries whose need is gone (or was made after the needs were read: newer, kept).
-  await mapLimit([...entries.values()], 8, async (entry) => {
-    if (entry.syncedAt.getTime() >= newerThan) return;
-    counts.removed += (await NeedStatusModel.collection.deleteOne({ _id: entry._id, syncedAt: entry.syncedAt })).deletedCount;
+  await mapLimit([...unseen], 16, async (key) => {
+    const was = await redis.get(key);
+    if (was === null || (JSON.parse(was) as Stored).syncedAt >= newerThan) return;
+    counts.removed += await replace(key, was, '');
   });
   return counts;
 }

@@ -1,31 +1,31 @@
-import type { Types } from 'mongoose';
 import { InstitutionModel } from '../institutions/model.ts';
 import type { StatusItem } from '../status/registry.ts';
 import { DeviceNeedModel } from './model.ts';
-import { needStatusFacts, needStatusFields, readNeedStatus, type NeedForStatus } from './needStatuses.ts';
+import { needStatusFields, readNeedStatus, syncNeedStatus, type NeedForStatus } from './needStatuses.ts';
 
 // Institutions change rarely and every lookup needs one: kept for a minute per process.
 const institutionTtlMs = 60_000;
 const institutions = new Map<string, { at: number; value: { name: string; address: string } | null }>();
 
-async function institutionOf(id: Types.ObjectId) {
-  const key = String(id);
+async function institutionOf(key: string) {
   const hit = institutions.get(key);
   if (hit && Date.now() - hit.at < institutionTtlMs) return hit.value;
-  const doc = await InstitutionModel.findById(id, { name: 1, address: 1 }).lean();
+  const doc = await InstitutionModel.findById(key, { name: 1, address: 1 }).lean();
   const value = doc ? { name: doc.name, address: doc.address ?? '' } : null;
   institutions.set(key, { at: Date.now(), value });
   return value;
 }
 
-/** The facts from the need's entry (needStatuses.ts); from the need itself while it has none. */
+/**
+ * The facts from the need's entry in Redis (needStatuses.ts); while it has none, from the need
+ * itself, and the entry is written then unless a change wrote one meanwhile.
+ */
 async function factsFor(code: string) {
-  // The reads go to the collections through the driver, not mongoose queries: nothing here needs
-  // casting, and building and running a mongoose query cost the API about 0.1 ms of CPU per lookup.
   const entry = await readNeedStatus(code);
   if (entry) return entry;
+  // Through the driver, not a mongoose query: nothing here needs casting.
   const need = await DeviceNeedModel.collection.findOne<NeedForStatus>({ referenceCode: code }, { projection: needStatusFields });
-  return need ? needStatusFacts(need) : null;
+  return need ? syncNeedStatus(need, new Date(), 'fill') : null;
 }
 
 /**

@@ -33,7 +33,6 @@ import { stockApiRoutes } from './devices/stockRoutes.ts';
 import { allocationApiRoutes } from './devices/allocationRoutes.ts';
 import { devicePages } from './devices/pages.ts';
 import { deviceStatusLookup } from './devices/statusLookup.ts';
-import { keepNeedStatusesIn } from './devices/needStatuses.ts';
 import type { DeviceSettings } from './devices/settings.ts';
 import { registerStatusLookup } from './status/registry.ts';
 import { resolvePersonalCodeKey } from './infra/secrets.ts';
@@ -111,7 +110,6 @@ export function buildApp(deps: AppDeps): Express {
   app.use(languageRoutes('auto'));
   app.use(sessionApiRoutes(signinLimits));
   app.use(authPages(signinLimits));
-  keepNeedStatusesIn(redis, redisPrefix);
   registerStatusLookup('device', deviceCodeDomain, deviceStatusLookup);
   registerStatusLookup('kindergarten', placementCodeDomain, kindergartenStatusLookup);
   registerStatusLookup('foodcard', foodCardCodeDomain, foodCardStatusLookup);

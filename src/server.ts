@@ -6,6 +6,7 @@ import { connectDatabase, disconnectDatabase, syncIndexes } from './db.ts';
 import { watchDatabaseClient } from './dbWatchdog.ts';
 import { backfillSearchKeys } from './pupils/backfill.ts';
 import { createRedis } from './redis.ts';
+import { keepNeedStatusesIn } from './devices/needStatuses.ts';
 import { resolveSessionSecret } from './infra/secrets.ts';
 import { enqueueImport, importsQueue, messageQueue, notifyQueue, notifySmsQueue } from '../jobs/queues.ts';
 
@@ -19,6 +20,8 @@ const importQueue = { enqueueImport: (id: string) => enqueueImport(queue, id) };
 const notify = notifyQueue(redis, connections.redisPrefix);
 const notifySms = notifySmsQueue(redis, connections.redisPrefix);
 const messages = messageQueue(notify, notifySms, { attempts: config.notifications.attempts, delayMs: config.notifications.retryMs });
+// Where this process keeps the parents' status entries (one place per process, like its database).
+keepNeedStatusesIn(redis, connections.redisPrefix);
 const app = buildApp({
   config,
   redis,

@@ -30,7 +30,8 @@ import { DeviceNeedModel } from './model.ts';
 let store: { redis: Redis; prefix: string } | null = null;
 
 /**
- * Where this process keeps the entries: called by the API and the worker at start. A process that
+ * Where this process keeps the entries: called by the API's and the worker's entry points at start
+ * (not by buildApp: a process keeps them in one place, whatever apps it builds). A process that
  * never calls it (the demo seed, which runs before the worker starts) writes and reads none; the
  * worker's mending run on start writes what it left out.
  */

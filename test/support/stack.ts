@@ -11,6 +11,7 @@ import { createRedis, deleteKeysUnder, type Redis } from '../../src/redis.ts';
 import { addEmbeddedLookupIndexes, ensureFerretDb, removeFerretDbData } from '../../src/infra/ferretdb.ts';
 import { ensureRedis } from '../../src/infra/redisServer.ts';
 import { redisPrefixFor } from '../../src/infra/connections.ts';
+import { keepNeedStatusesIn } from '../../src/devices/needStatuses.ts';
 import { buildApp } from '../../src/app.ts';
 import type { ImportQueue } from '../../src/imports/jobs.ts';
 import type { MessageQueue } from '../../src/notifications/deps.ts';
@@ -109,6 +110,8 @@ export async function startStack(env: NodeJS.ProcessEnv = process.env): Promise<
   });
   const config = testConfig(dataDir);
   const jobs = startImportJobs(redisUrl, redisPrefix);
+  // As src/server.ts does: one place per process, which apps built later with other prefixes share.
+  keepNeedStatusesIn(redis, redisPrefix);
   const app = buildTestApp(redis, redisPrefix, config, jobs.importQueue, jobs.messageQueue);
 
   current = {

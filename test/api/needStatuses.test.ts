@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { Types } from 'mongoose';
-import { resetData, stack } from '../support/stack.ts';
-import { makeInstitution, makeToken, makeUser } from '../support/factories.ts';
-import { approveAndAllocate, registerNeedVia, shipVia, validPersonalCode } from '../support/devices.ts';
+import { stack } from '../support/stack.ts';
+import { approveAndAllocate, freshSchoolAndCoordinator, registerNeedVia, shipVia, validPersonalCode } from '../support/devices.ts';
 import { importFile, makeWorkbook } from '../support/imports.ts';
 import { deleteKeysUnder } from '../../src/redis.ts';
 import { DeviceNeedModel } from '../../src/devices/model.ts';
@@ -46,10 +45,7 @@ describe('status entries (what the parents’ lookup reads of a device need)', (
   let principal: string;
 
   beforeEach(async () => {
-    await resetData();
-    const inst = await makeInstitution();
-    principal = await makeToken((await makeUser('principal', inst.code)).email);
-    coord = await makeToken((await makeUser('coordinator')).email);
+    ({ principal, coord } = await freshSchoolAndCoordinator());
   });
 
   it('every change of a need through the API and through a list keeps its entry right', async () => {

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { Types } from 'mongoose';
-import { resetData, stack } from '../support/stack.ts';
-import { makeInstitution, makeToken, makeUser } from '../support/factories.ts';
-import { registerNeedVia, shipVia, validPersonalCode } from '../support/devices.ts';
+import { stack } from '../support/stack.ts';
+import { freshSchoolAndCoordinator, registerNeedVia, shipVia, validPersonalCode } from '../support/devices.ts';
 import { importFile, makeWorkbook } from '../support/imports.ts';
 import { DeviceNeedModel } from '../../src/devices/model.ts';
 import { OpenNeedModel, readOpenNeeds, readOpenNeedsFromNeeds, rebuildOpenNeeds } from '../../src/devices/openNeeds.ts';
@@ -27,10 +26,7 @@ describe('allocation entries (the proposal’s list of needs waiting for a devic
   let principal: string;
 
   beforeEach(async () => {
-    await resetData();
-    const inst = await makeInstitution();
-    principal = await makeToken((await makeUser('principal', inst.code)).email);
-    coord = await makeToken((await makeUser('coordinator')).email);
+    ({ principal, coord } = await freshSchoolAndCoordinator());
   });
 
   it('before their first build (after an upgrade) the proposal reads the needs themselves, and proposes the same', async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { stack } from './stack.ts';
+import { resetData, stack } from './stack.ts';
+import { makeInstitution, makeToken, makeUser } from './factories.ts';
 
 const weights = [1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 let next = Math.floor(Math.random() * 3000);
@@ -18,6 +19,14 @@ export function validPersonalCode(): string {
 }
 
 const api = () => request(stack().app);
+
+/** Empties the data, then makes a school with its principal, and a coordinator: their bearer tokens. */
+export async function freshSchoolAndCoordinator(): Promise<{ principal: string; coord: string }> {
+  await resetData();
+  const inst = await makeInstitution();
+  const principal = await makeToken((await makeUser('principal', inst.code)).email);
+  return { principal, coord: await makeToken((await makeUser('coordinator')).email) };
+}
 
 /** Registers a need through the API as `token` (a principal's own institution unless `institution` is given). */
 export async function registerNeedVia(token: string, over: Record<string, unknown> = {}) {

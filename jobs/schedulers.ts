@@ -10,10 +10,11 @@ export async function upsertSchedules(system: Queue, notifyRuns?: Queue, dashboa
   await system.upsertJobScheduler('dashboard', { every: dashboardEveryMs }, { name: 'dashboard', data: {}, opts: { removeOnComplete: 10, removeOnFail: 50 } });
   // Imports whose job was lost to an outage are put back (jobs/processors/sweepImports.ts).
   await system.upsertJobScheduler('sweep-imports', { every: 60_000 }, { name: 'sweep-imports', data: {}, opts: { removeOnComplete: 10, removeOnFail: 50 } });
+  // The schedule below was `open-needs` until the parents' entries joined; one left from before
+  // would run a job no worker knows.
+  await system.removeJobScheduler('open-needs');
   // The needs' entries (the allocation proposal's and the parents' lookup's) are compared with the
   // needs and mended (src/devices/needEntries.ts).
-  // Its name until the parents' entries joined: a schedule left from before would run a job no worker knows.
-  await system.removeJobScheduler('open-needs');
   await system.upsertJobScheduler('need-entries', { every: 600_000 }, { name: 'need-entries', data: {}, opts: { removeOnComplete: 10, removeOnFail: 50 } });
   if (!notifyRuns) return;
   // New events become messages within seconds; reminders are checked every five minutes, which

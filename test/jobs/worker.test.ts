@@ -18,13 +18,19 @@ describe('background worker (a real process)', function () {
 
   before(async () => {
     await resetData();
+    // A schedule an earlier version made under a name no worker now knows: the worker removes it.
+    const conn = createQueueRedis(stack().redisUrl);
+    const queue = new Queue(queueNames.system, { connection: conn, prefix: bullPrefix(stack().redisPrefix) });
+    await queue.upsertJobScheduler('open-needs', { every: 600_000 }, { name: 'open-needs', data: {} });
+    await queue.close();
+    conn.disconnect();
     worker = startEntry('jobs/worker.ts', { MONGODB_URI: stack().mongoUri, REDIS_URL: stack().redisUrl, DATA_DIR: stack().dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
   });
   after(() => {
     if (worker.exitCode === null) worker.kill('SIGKILL');
   });
 
-  it('registers its schedule once under the instance prefix and reports a heartbeat the overview shows', async () => {
+  it('registers its schedules once under the instance prefix (one an earlier version left is gone) and reports a heartbeat the overview shows', async () => {
     await eventually('heartbeat written', async () => (await readHeartbeat(stack().redis, stack().redisPrefix)) !== null);
     const conn = createQueueRedis(stack().redisUrl);
     const queue = new Queue(queueNames.system, { connection: conn, prefix: bullPrefix(stack().redisPrefix) });

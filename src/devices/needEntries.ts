@@ -1,6 +1,6 @@
 import { mapLimit } from '../shared/concurrency.ts';
 import { DeviceNeedModel } from './model.ts';
-import { rebuildOpenNeeds, syncOpenNeed, type NeedForEntry } from './openNeeds.ts';
+import { openNeedFields, rebuildOpenNeeds, syncOpenNeed, type NeedForEntry } from './openNeeds.ts';
 import { needStatusFields, rebuildNeedStatuses, syncNeedStatus, type NeedForStatus } from './needStatuses.ts';
 
 /**
@@ -11,7 +11,7 @@ import { needStatusFields, rebuildNeedStatuses, syncNeedStatus, type NeedForStat
  */
 export type NeedWithEntries = NeedForEntry & NeedForStatus;
 
-const entryFields = { ...needStatusFields, status: 1, device: 1, deviceType: 1, institution: 1, priority: 1, createdAt: 1 } as const;
+const entryFields = { ...openNeedFields, ...needStatusFields } as const;
 
 /** Writes both entries of a need just written (its state as that write left it). */
 export async function syncNeedEntries(need: NeedWithEntries, now = new Date()): Promise<void> {

@@ -5,6 +5,7 @@ import { findByIds } from '../shared/byIds.ts';
 import { mapLimit } from '../shared/concurrency.ts';
 import { rigaToday } from '../shared/dates.ts';
 import type { StatusStep } from '../status/registry.ts';
+import { untouchedFrom } from './entryMending.ts';
 import { DeviceNeedModel } from './model.ts';
 
 /**
@@ -71,10 +72,6 @@ export type NeedForStatus = {
   pickup?: { from?: string | null; hours?: string | null } | null;
   delivery?: { day?: string | null } | null;
 };
-
-// A change written by another machine up to this much "before" a rebuild began (clocks differ)
-// still counts as newer than what the rebuild read.
-const clockSlackMs = 60_000;
 
 /** The steps a parent sees: each status with its day in Riga; a status recorded again (a list uploaded twice) shows once. */
 export function statusSteps(history: NeedForStatus['history']): StatusStep[] {
@@ -169,7 +166,7 @@ const batchSize = 1000;
 export async function rebuildNeedStatuses(now = new Date()): Promise<{ added: number; changed: number; removed: number }> {
   if (!store) throw new Error('rebuildNeedStatuses: keepNeedStatusesIn was not called in this process');
   const { redis, prefix } = store;
-  const newerThan = now.getTime() - clockSlackMs;
+  const newerThan = untouchedFrom(now);
   const value = (facts: NeedStatusFacts) => JSON.stringify({ ...facts, syncedAt: now.getTime() } satisfies Stored);
   const replace = (key: string, was: string, next: string) => redis.eval(replaceIfUnchanged, 1, key, was, next) as Promise<number>;
   const counts = { added: 0, changed: 0, removed: 0 };

@@ -3,6 +3,7 @@ import { insertAll } from '../shared/bulkWrites.ts';
 import { mapLimit } from '../shared/concurrency.ts';
 import { MigrationModel } from '../shared/migrationModel.ts';
 import type { OpenNeed } from './allocation.ts';
+import { untouchedFrom } from './entryMending.ts';
 import { DeviceNeedModel, deviceTypes } from './model.ts';
 import { defaultPriority } from './priority.ts';
 
@@ -39,10 +40,8 @@ export const OpenNeedModel = mongoose.model('OpenNeed', OpenNeedSchema);
 
 const builtMarker = 'open-needs-built';
 const closed = 'none';
-// A change written by another machine up to this much "before" the rebuild began (clocks differ)
-// still counts as newer than what the rebuild read.
-const clockSlackMs = 60_000;
-const needFields = { status: 1, device: 1, deviceType: 1, institution: 1, priority: 1, createdAt: 1 } as const;
+/** The fields of a need its entry is made from. */
+export const openNeedFields = { status: 1, device: 1, deviceType: 1, institution: 1, priority: 1, createdAt: 1 } as const;
 
 /** The fields of a need the entry is made from. */
 export type NeedForEntry = {
@@ -80,7 +79,7 @@ const toOpenNeed = (id: unknown, institution: unknown, type: string, priority: n
 /** Every approved need without a device, read from the needs themselves (the slow, certain way). */
 async function readWaitingNeeds(): Promise<NeedForEntry[]> {
   // Per device type, side by side: two smaller reads at once finish sooner than one large one.
-  const lists = await Promise.all(deviceTypes.map((deviceType) => DeviceNeedModel.find({ status: 'approved', deviceType }, needFields).lean<NeedForEntry[]>()));
+  const lists = await Promise.all(deviceTypes.map((deviceType) => DeviceNeedModel.find({ status: 'approved', deviceType }, openNeedFields).lean<NeedForEntry[]>()));
   return lists.flat().filter((n) => !n.device);
 }
 
@@ -108,7 +107,7 @@ const sameEntry = (a: ReturnType<typeof entryOf>, b: Entry) =>
  * as it was read, so a change landing meanwhile is not overwritten. Marks the entries built.
  */
 export async function rebuildOpenNeeds(now = new Date()): Promise<{ added: number; changed: number; closed: number }> {
-  const newerThan = now.getTime() - clockSlackMs;
+  const newerThan = untouchedFrom(now);
   const [waiting, entries] = await Promise.all([readWaitingNeeds(), OpenNeedModel.find({}).lean<Entry[]>()]);
   const byId = new Map(entries.map((e) => [String(e._id), e]));
   const counts = { added: 0, changed: 0, closed: 0 };

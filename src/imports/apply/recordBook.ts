@@ -40,7 +40,7 @@ export type BookRules<D> = {
    * no longer allows the change; the row then counts as locked and nothing is written.
    */
   update?: (doc: D, set: Record<string, unknown>) => Promise<boolean>;
-  /** Told of the records the batched update changed (as they were loaded), e.g. to update copies kept elsewhere. */
+  /** Told of the records an update changed (as they were loaded), e.g. to update copies kept elsewhere. */
   afterUpdate?: (changed: D[]) => Promise<void>;
 };
 
@@ -120,15 +120,16 @@ export class RecordBook<D extends Stored> {
 
   private async update(updates: Array<Update<D>>, results: Array<Saved>): Promise<void> {
     const own = this.rules.update;
-    if (!own) {
-      await updateAll(this.rules.model, updates);
-      if (updates.length && this.rules.afterUpdate) await this.rules.afterUpdate(updates.map((u) => u.doc));
-      return;
+    let changed = updates;
+    if (!own) await updateAll(this.rules.model, updates);
+    else {
+      const written = await mapLimit(updates, lookupsInFlight, (u) => own(u.doc, u.set));
+      updates.forEach((u, k) => {
+        if (!written[k]) results[u.at] = { kind: 'locked', outcome: outcomeOf(u.doc, this.ctx.importId, false) };
+      });
+      changed = updates.filter((_, k) => written[k]);
     }
-    const written = await mapLimit(updates, lookupsInFlight, (u) => own(u.doc, u.set));
-    updates.forEach((u, k) => {
-      if (!written[k]) results[u.at] = { kind: 'locked', outcome: outcomeOf(u.doc, this.ctx.importId, false) };
-    });
+    if (changed.length && this.rules.afterUpdate) await this.rules.afterUpdate(changed.map((u) => u.doc));
   }
 
   private async lookup(key: string): Promise<D | null> {

@@ -42,6 +42,8 @@ export function startNotificationWorkers(o: NotificationWorkerOptions) {
     now,
   };
   const send = sendProcessor({ channels, key: o.key, now });
+  // Set on close, so a dispatch run in hand stops after its page instead of draining a backlog.
+  let closing = false;
   const workers = [
     new Worker<SendJob>(queueNames.notify, send, { connection: o.connection, prefix, name: o.name, concurrency: o.emailConcurrency ?? 4 }),
     new Worker<SendJob>(queueNames.notifySms, send, {
@@ -51,13 +53,14 @@ export function startNotificationWorkers(o: NotificationWorkerOptions) {
       concurrency: 4,
       limiter: { max: n.sms?.perSecond ?? 10, duration: 1000 },
     }),
-    new Worker<NotifyRunJob>(queueNames.notifyRuns, notificationRunProcessor(deps), { connection: o.connection, prefix, name: o.name, concurrency: 1 }),
+    new Worker<NotifyRunJob>(queueNames.notifyRuns, notificationRunProcessor(deps, () => closing), { connection: o.connection, prefix, name: o.name, concurrency: 1 }),
   ];
   return {
     deps,
     queues: { email, sms, runs },
     workers,
     async close() {
+      closing = true;
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([email.close(), sms.close(), runs.close()]);
       await Promise.all(Object.values(channels).map((c) => c?.close()));

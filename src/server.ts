@@ -5,6 +5,7 @@ import { buildApp } from './app.ts';
 import { connectDatabase, disconnectDatabase, syncIndexes } from './db.ts';
 import { watchDatabaseClient } from './dbWatchdog.ts';
 import { backfillSearchKeys } from './pupils/backfill.ts';
+import { backfillEventFlags } from './events/backfill.ts';
 import { createRedis } from './redis.ts';
 import { keepNeedStatusesIn } from './devices/needStatuses.ts';
 import { resolveSessionSecret } from './infra/secrets.ts';
@@ -55,6 +56,8 @@ void connectDatabase(connections.mongoUri, logger)
   .then(syncIndexes)
   .then(backfillSearchKeys)
   .then((n) => n && logger.info({ records: n }, 'search keys added'))
+  .then(backfillEventFlags)
+  .then((n) => n && logger.info({ events: n }, 'waiting events flagged'))
   .catch((err) => logger.error({ err }, 'index sync failed'));
 const databaseWatch = watchDatabaseClient(connections.mongoUri, logger);
 

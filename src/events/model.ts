@@ -3,7 +3,7 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 /**
  * Domain events waiting for the notifications to turn them into messages (an outbox): a need
  * registered, a device ready for pickup, out for delivery, handed over, and so on. Ids only, no
- * personal codes; `handledAt` is set by whoever consumes the event.
+ * personal codes; whoever consumes an event clears `pending` and sets `handledAt`.
  */
 const DomainEventSchema = new Schema(
   {
@@ -16,7 +16,11 @@ const DomainEventSchema = new Schema(
     pupil: { type: Schema.Types.ObjectId, default: null },
     subject: { kind: { type: String, required: true }, id: { type: Schema.Types.ObjectId, required: true } },
     data: { type: Schema.Types.Mixed, default: {} },
-    handledAt: { type: Date, default: null, index: true },
+    // Waiting for the dispatcher. A flag, not a lookup of `handledAt: null`: the embedded FerretDB
+    // reads the whole collection for a null equality, so each dispatch page read every event ever
+    // recorded; a boolean equality is looked up by index there, as on MongoDB.
+    pending: { type: Boolean, default: true, index: true },
+    handledAt: { type: Date, default: null },
   },
   { versionKey: false },
 );

@@ -23,6 +23,7 @@ export async function recordEvents(events: EventInput[]): Promise<void> {
     pupil: e.pupil ?? null,
     data: e.data ?? {},
     at: e.at ?? new Date(),
+    pending: true,
   }));
   try {
     await DomainEventModel.insertMany(docs, { ordered: false });

@@ -104,24 +104,44 @@ export async function draftsForEvents(events: Event[], deps: NotifyDeps): Promis
   return drafts;
 }
 
+export type DispatchOptions = {
+  /** Events read and turned into messages at a time. */
+  batch?: number;
+  /** Pages one run handles at most; the next run goes on, so no run holds its worker for long. */
+  maxPages?: number;
+  /** True once the worker is closing: the run stops after the page in hand. */
+  stopping?: () => boolean;
+};
+
+const byAge = (a: Event, b: Event) => a.at.getTime() - b.at.getTime() || String(a._id).localeCompare(String(b._id));
+
 /**
- * Turns waiting events into messages, oldest first, a batch at a time. An event is marked handled
- * only after its messages are made and queued, so a crash in between makes them again, which the
- * unique message key turns into nothing.
+ * Turns waiting events into messages, a page at a time, oldest first within each page. An event
+ * is marked handled only after its messages are made and queued, so a crash in between makes them
+ * again, which the unique message key turns into nothing.
+ *
+ * The page is not sorted by the database: the embedded FerretDB sorts by decoding every matching
+ * document, which after a 100,000-row list meant reading the whole backlog for each page of 500.
+ * Waiting events come back in storage order, which is the order they were recorded unless the
+ * database put a new one in space freed earlier; each page is put in order here, so only while more
+ * than a page waits can a later event's message be made a run before an earlier one's.
  */
-export async function dispatchEvents(deps: NotifyDeps, batch = 500): Promise<{ events: number; messages: number }> {
+export async function dispatchEvents(deps: NotifyDeps, options: DispatchOptions = {}): Promise<{ events: number; messages: number; more: boolean }> {
+  const { batch = 500, maxPages = 20, stopping = () => false } = options;
   let events = 0;
   let messages = 0;
-  for (;;) {
-    const page = (await DomainEventModel.find({ handledAt: null }).sort({ at: 1, _id: 1 }).limit(batch).lean()) as unknown as Event[];
+  for (let pages = 0; ; pages++) {
+    if (pages >= maxPages || stopping()) return { events, messages, more: true };
+    const page = (await DomainEventModel.find({ pending: true }).limit(batch).lean()) as unknown as Event[];
     if (!page.length) break;
+    page.sort(byAge);
     const drafts = await draftsForEvents(page, deps);
     const r = await createMessages(drafts, deps);
     const at = deps.now();
-    await updateAll(DomainEventModel, page.map((e) => ({ _id: e._id, set: { handledAt: at } })));
+    await updateAll(DomainEventModel, page.map((e) => ({ _id: e._id, set: { pending: false, handledAt: at } })));
     events += page.length;
     messages += r.made;
     if (page.length < batch) break;
   }
-  return { events, messages };
+  return { events, messages, more: false };
 }

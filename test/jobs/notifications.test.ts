@@ -9,6 +9,8 @@ import { dispatchEvents } from '../../src/notifications/eventMessages.ts';
 import { createMessages, requeueStuck } from '../../src/notifications/messageService.ts';
 import { ContactTaskModel, MessageModel } from '../../src/notifications/model.ts';
 import { recordEvents } from '../../src/events/service.ts';
+import { backfillEventFlags } from '../../src/events/backfill.ts';
+import { DomainEventModel } from '../../src/events/model.ts';
 import { DeviceNeedModel } from '../../src/devices/model.ts';
 import { loadCatalogue } from '../../src/i18n/index.ts';
 import { rigaMoment } from '../../src/shared/dates.ts';
@@ -61,6 +63,40 @@ describe('notifications: sending (real SMTP server, real HTTP SMS provider)', fu
       expect(logged.body.total).to.equal(3);
       expect(logged.body.items[0]).to.include({ channel: 'email', template: 'need_registered', attempts: 1 });
       await api().get('/api/notifications/messages').set('Authorization', `Bearer ${principal}`).expect(403);
+    } finally {
+      await w.close();
+      await smtp.close();
+    }
+  });
+
+  it('dispatches waiting events a page at a time, at most so many pages a run, stops when the worker closes, and dispatches events stored before the waiting flag once the backfill flags them', async () => {
+    const smtp = await startSmtp();
+    const w = startNotifyWorkers({ SMTP_URL: smtp.url }, () => midday);
+    try {
+      const needs = [];
+      for (let i = 0; i < 5; i++) needs.push(await registerNeedVia(principal, { firstName: `Bērns${i}`, guardianPhone: '', guardianEmail: `vecaks${i}@example.lv` }));
+      const events = await DomainEventModel.find({ type: 'device.need_registered' }).sort({ at: 1 }).lean();
+      expect(events.map((e) => e.pending)).to.deep.equal([true, true, true, true, true]);
+      // The two oldest as a version before the flag stored them: no `pending`, not handled.
+      const legacy = events.slice(0, 2).map((e) => e._id);
+      await DomainEventModel.collection.updateMany({ _id: { $in: legacy } }, { $unset: { pending: '' } });
+      const made = async () => (await MessageModel.distinct('event')).length;
+
+      expect(await dispatchEvents(w.deps, { batch: 2, maxPages: 1 })).to.deep.include({ events: 2, more: true });
+      expect(await made()).to.equal(2);
+      expect(await dispatchEvents(w.deps, { batch: 2, stopping: () => true })).to.deep.include({ events: 0, more: true });
+      expect(await dispatchEvents(w.deps, { batch: 2 })).to.deep.include({ events: 1, more: false });
+      expect(await made()).to.equal(3);
+      expect(await DomainEventModel.countDocuments({ handledAt: null })).to.equal(2);
+
+      expect(await backfillEventFlags()).to.equal(2);
+      expect(await backfillEventFlags()).to.equal(0);
+      expect(await dispatchEvents(w.deps)).to.deep.include({ events: 2, more: false });
+      expect(await made()).to.equal(5);
+      expect(await DomainEventModel.countDocuments({ pending: true })).to.equal(0);
+      expect(await DomainEventModel.countDocuments({ handledAt: null })).to.equal(0);
+      await eventually('five mails', async () => smtp.mails.length >= 5, 20_000);
+      expect(smtp.mails.map((m) => m.to[0]).sort()).to.deep.equal(needs.map((_, i) => `vecaks${i}@example.lv`));
     } finally {
       await w.close();
       await smtp.close();

@@ -7,6 +7,7 @@ import type { PersonalCodeKey } from '../src/pupils/personalCodes.ts';
 import { bullPrefix, messageQueue, notifyQueue, notifyRunsQueue, notifySmsQueue, queueNames, type NotifyRunJob, type SendJob } from './queues.ts';
 import { sendProcessor } from './processors/sendNotifications.ts';
 import { notificationRunProcessor } from './processors/notificationRuns.ts';
+import { importsFirst } from './processors/importsFirst.ts';
 
 export type NotificationWorkerOptions = {
   connection: Redis;
@@ -53,7 +54,7 @@ export function startNotificationWorkers(o: NotificationWorkerOptions) {
       concurrency: 4,
       limiter: { max: n.sms?.perSecond ?? 10, duration: 1000 },
     }),
-    new Worker<NotifyRunJob>(queueNames.notifyRuns, notificationRunProcessor(deps, () => closing), { connection: o.connection, prefix, name: o.name, concurrency: 1 }),
+    new Worker<NotifyRunJob>(queueNames.notifyRuns, notificationRunProcessor(deps, () => closing, importsFirst(now, n.importWaitMs)), { connection: o.connection, prefix, name: o.name, concurrency: 1 }),
   ];
   return {
     deps,

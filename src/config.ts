@@ -54,6 +54,7 @@ const EnvSchema = z.object({
   SMS_RECEIPT_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   NOTIFY_RETRY_MS: z.coerce.number().int().positive().default(30_000),
+  NOTIFY_IMPORT_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
   FERRETDB_POSTGRESQL_URL: z.union([z.literal('none'), optionalUrl(['postgres:', 'postgresql:'])]).optional(),
 });
 
@@ -85,6 +86,8 @@ export type Config = {
     smsReceiptToken: string | undefined;
     attempts: number;
     retryMs: number;
+    /** How long new events may wait for running imports before their messages are made anyway. */
+    importWaitMs: number;
   };
   /** Where the embedded FerretDB stores its data; null: SQLite under DATA_DIR. */
   ferretdbPostgresUrl: string | null;
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       smsReceiptToken: e.SMS_RECEIPT_TOKEN,
       attempts: e.NOTIFY_ATTEMPTS,
       retryMs: e.NOTIFY_RETRY_MS,
+      importWaitMs: e.NOTIFY_IMPORT_WAIT_SECONDS * 1000,
     },
     ferretdbPostgresUrl: e.FERRETDB_POSTGRESQL_URL === 'none' ? null : (e.FERRETDB_POSTGRESQL_URL ?? defaultPostgresUrl),
   };

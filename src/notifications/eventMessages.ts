@@ -111,7 +111,16 @@ export type DispatchOptions = {
   maxPages?: number;
   /** True once the worker is closing: the run stops after the page in hand. */
   stopping?: () => boolean;
+  /** Asked before each page: true when other work comes first now; the run stops, the next goes on. */
+  giveWay?: () => Promise<boolean>;
 };
+
+/** How long the oldest waiting event has waited (0 when none waits). */
+export async function oldestWaitMs(now: Date): Promise<number> {
+  // Storage order, as the dispatcher reads them: the first is the oldest but for reused space.
+  const first = (await DomainEventModel.findOne({ pending: true }, { at: 1 }).lean()) as { at: Date } | null;
+  return first ? Math.max(0, now.getTime() - first.at.getTime()) : 0;
+}
 
 const byAge = (a: Event, b: Event) => a.at.getTime() - b.at.getTime() || String(a._id).localeCompare(String(b._id));
 
@@ -127,11 +136,11 @@ const byAge = (a: Event, b: Event) => a.at.getTime() - b.at.getTime() || String(
  * than a page waits can a later event's message be made a run before an earlier one's.
  */
 export async function dispatchEvents(deps: NotifyDeps, options: DispatchOptions = {}): Promise<{ events: number; messages: number; more: boolean }> {
-  const { batch = 500, maxPages = 20, stopping = () => false } = options;
+  const { batch = 500, maxPages = 20, stopping = () => false, giveWay = async () => false } = options;
   let events = 0;
   let messages = 0;
   for (let pages = 0; ; pages++) {
-    if (pages >= maxPages || stopping()) return { events, messages, more: true };
+    if (pages >= maxPages || stopping() || (await giveWay())) return { events, messages, more: true };
     const page = (await DomainEventModel.find({ pending: true }).limit(batch).lean()) as unknown as Event[];
     if (!page.length) break;
     page.sort(byAge);

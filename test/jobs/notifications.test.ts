@@ -11,6 +11,9 @@ import { ContactTaskModel, MessageModel } from '../../src/notifications/model.ts
 import { recordEvents } from '../../src/events/service.ts';
 import { backfillEventFlags } from '../../src/events/backfill.ts';
 import { DomainEventModel } from '../../src/events/model.ts';
+import { ImportModel } from '../../src/imports/model.ts';
+import { importsFirst } from '../../jobs/processors/importsFirst.ts';
+import { Types } from 'mongoose';
 import { DeviceNeedModel } from '../../src/devices/model.ts';
 import { loadCatalogue } from '../../src/i18n/index.ts';
 import { rigaMoment } from '../../src/shared/dates.ts';
@@ -100,6 +103,28 @@ describe('notifications: sending (real SMTP server, real HTTP SMS provider)', fu
     } finally {
       await w.close();
       await smtp.close();
+    }
+  });
+
+  it('lets a running import go first: new events wait for it, but no longer than the longest wait', async () => {
+    const w = startNotifyWorkers({}, () => midday);
+    try {
+      await registerNeedVia(principal, { guardianPhone: '', guardianEmail: 'vecaks@example.lv' });
+      const recorded = (await DomainEventModel.findOne({ pending: true }).lean())!.at;
+      const at = (ms: number) => () => new Date(recorded.getTime() + ms);
+      const running = await ImportModel.create({ kind: 'device-needs', uploadedBy: 'someone', fileId: new Types.ObjectId(), fileName: 'a.xlsx', format: 'xlsx', size: 1, status: 'running' });
+      expect(await importsFirst(at(1_000), 60_000)()).to.equal(true);
+      expect(await dispatchEvents(w.deps, { giveWay: importsFirst(at(1_000), 60_000) })).to.deep.include({ events: 0, more: true });
+      expect(await MessageModel.countDocuments()).to.equal(0);
+      // Waited long enough: made although the import still runs.
+      expect(await importsFirst(at(61_000), 60_000)()).to.equal(false);
+      // No import running: made at once.
+      await ImportModel.updateOne({ _id: running._id }, { $set: { status: 'succeeded' } });
+      expect(await importsFirst(at(1_000), 60_000)()).to.equal(false);
+      expect(await dispatchEvents(w.deps, { giveWay: importsFirst(at(1_000), 60_000) })).to.deep.include({ events: 1, more: false });
+      expect(await MessageModel.countDocuments()).to.equal(1);
+    } finally {
+      await w.close();
     }
   });
 

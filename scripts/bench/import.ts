@@ -12,6 +12,10 @@ import { addEmbeddedLookupIndexes, ensureFerretDb, removeFerretDbData } from '..
 import { ensureRedis } from '../../src/infra/redisServer.ts';
 import { rssMiB, waitReady } from './processes.ts';
 import { personalCodes } from '../../test/support/personalCodes.ts';
+import { PupilModel } from '../../src/pupils/model.ts';
+import { DeviceNeedModel } from '../../src/devices/model.ts';
+import { DomainEventModel } from '../../src/events/model.ts';
+import { pupilSearchKeys } from '../../src/pupils/searchKeys.ts';
 
 /**
  * Generates a device-needs workbook of N rows (valid personal codes), measures exceljs streaming
@@ -46,38 +50,43 @@ async function floor(bytes: Buffer): Promise<number> {
 }
 
 /**
- * The database's share on its own: the same number of pupil and need records as the import
- * writes, with the same indexes, inserted 500 at a time straight through the driver into a
- * scratch database on the same FerretDB, with no reading, checking or bookkeeping.
+ * The database's share on its own: the records the import writes for each row (a pupil with its
+ * search keys, a need, the need's registration event), with the same indexes as the models, inserted
+ * 500 rows at a time straight through the driver into a scratch database on the same FerretDB,
+ * with no reading, checking or bookkeeping.
  */
 async function databaseFloor(uri: string, n: number): Promise<number> {
   const url = new URL(uri);
   url.pathname = '/bench_floor';
   const conn = await mongoose.createConnection(url.toString()).asPromise();
   try {
-    const pupils = conn.db!.collection('pupils');
-    const needs = conn.db!.collection('deviceneeds');
-    await pupils.createIndex({ personalCodeHash: 1 }, { unique: true });
-    await pupils.createIndex({ institution: 1 });
-    await needs.createIndex({ pupil: 1 }, { unique: true });
-    await needs.createIndex({ referenceCode: 1 }, { unique: true });
-    await needs.createIndex({ institution: 1 });
+    const collection = async (model: mongoose.Model<any>) => {
+      const c = conn.db!.collection(model.collection.collectionName);
+      for (const [key, options] of model.schema.indexes()) await c.createIndex(key as Record<string, 1>, { unique: Boolean(options.unique) });
+      return c;
+    };
+    const [pupils, needs, events] = [await collection(PupilModel), await collection(DeviceNeedModel), await collection(DomainEventModel)];
     await addEmbeddedLookupIndexes(dataDir);
     const institution = new Types.ObjectId();
     const start = performance.now();
     for (let i = 0; i < n; i += 500) {
       const ps = [];
       const ns = [];
+      const es = [];
       for (let j = i; j < Math.min(n, i + 500); j++) {
         const now = new Date();
         const pupil = new Types.ObjectId();
+        const need = new Types.ObjectId();
         const guardian = { name: null, phone: '+37126000000', email: `g${j}@example.lv`, language: 'lv' };
-        ps.push({ _id: pupil, institution, class: '5.a', firstName: `Vārds${j}`, lastName: `Uzvārds${j}`, personalCodeHash: `${j}`.padStart(43, 'h'), personalCodeMasked: '010101-*****', personalCodeEnc: 'e'.repeat(64), birthDate: '2005-01-01', guardian, createdByImport: 'floor', changedByImport: null, createdAt: now, updatedAt: now });
+        const names = { firstName: `Vārds${j}`, lastName: `Uzvārds${j}`, class: '5.a', personalCodeMasked: '010101-*****' };
+        ps.push({ _id: pupil, institution, ...names, personalCodeHash: `${j}`.padStart(43, 'h'), personalCodeEnc: 'e'.repeat(64), birthDate: '2005-01-01', searchKeys: pupilSearchKeys(names), guardian, createdByImport: 'floor', changedByImport: null, createdAt: now, updatedAt: now });
         const history = [{ status: 'registered', at: now, by: 'import:floor', note: 'floor.xlsx' }];
-        ns.push({ _id: new Types.ObjectId(), institution, pupil, deviceType: 'tablet', reason: null, priority: null, deliveryMethod: 'pickup', address: null, referenceCode: `R${j}`, status: 'registered', history, createdByImport: 'floor', changedByImport: null, createdAt: now, updatedAt: now });
+        ns.push({ _id: need, institution, pupil, firstName: names.firstName, deviceType: 'tablet', reason: null, priority: null, deliveryMethod: 'pickup', address: null, referenceCode: `R${j}`, status: 'registered', history, createdByImport: 'floor', changedByImport: null, createdAt: now, updatedAt: now });
+        es.push({ key: `device.need_registered:${need}`, type: 'device.need_registered', subject: { kind: 'deviceNeed', id: need }, institution, pupil, data: {}, at: now, pending: true, handledAt: null });
       }
       await pupils.insertMany(ps, { ordered: false });
       await needs.insertMany(ns, { ordered: false });
+      await events.insertMany(es, { ordered: false });
     }
     return performance.now() - start;
   } finally {
@@ -140,7 +149,7 @@ try {
   // Before the imports: once they succeed, the worker makes and sends their guardians' messages,
   // which would share the database with this measurement.
   const dbFloorMs = await databaseFloor(mongo.uri, rows);
-  console.log(`database floor (the same ${rows} pupils and ${rows} needs inserted 500 at a time, no other work): ${(dbFloorMs / 1000).toFixed(2)} s`);
+  console.log(`database floor (the same ${rows} pupils, needs and events inserted 500 rows at a time, no other work): ${(dbFloorMs / 1000).toFixed(2)} s`);
 
   const smallRun = await runImport(base, token, small, 'small.xlsx');
   const reportStart = performance.now();

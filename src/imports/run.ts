@@ -93,37 +93,43 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
   const size = deps.batchSize ?? 500;
   const applyBatch = await appliers[kind](ctx);
 
-  // Writes one batch and records the checkpoint with its outcomes.
-  const write = async (rows: Array<BatchRow<never>>, upTo: number, count: number) => {
-    if (rows.length) {
-      const results: RowResult[] = await applyBatch(rows);
-      results.forEach((r, i) => {
-        const row = rows[i]!.rowNumber;
-        applied[r.outcome] += 1;
-        for (const e of r.errors) issueBuffer.push({ row, field: e.field, column: columnOf(header!, e.field), code: e.code, severity: 'error', phase: 'apply' });
-        for (const w of r.warnings) issueBuffer.push({ row, field: w.field, column: columnOf(header!, w.field), code: w.code, severity: 'warning', phase: 'apply' });
-        applied.warnings += r.warnings.length;
-      });
-    }
+  // Writes one batch, then, once the batch before it is recorded, records its outcomes and the
+  // checkpoint. A failure is thrown only after the batch before has settled too, so nothing of this
+  // import is still being written when the failure is recorded.
+  const write = async (rows: Array<BatchRow<never>>, upTo: number, count: number, before: Promise<void>) => {
+    const [prior, mine] = await Promise.allSettled([before, rows.length ? applyBatch(rows) : Promise.resolve([] as RowResult[])]);
+    if (prior.status === 'rejected') throw prior.reason;
+    if (mine.status === 'rejected') throw mine.reason;
+    mine.value.forEach((r, i) => {
+      const row = rows[i]!.rowNumber;
+      applied[r.outcome] += 1;
+      for (const e of r.errors) issueBuffer.push({ row, field: e.field, column: columnOf(header!, e.field), code: e.code, severity: 'error', phase: 'apply' });
+      for (const w of r.warnings) issueBuffer.push({ row, field: w.field, column: columnOf(header!, w.field), code: w.code, severity: 'warning', phase: 'apply' });
+      applied.warnings += r.warnings.length;
+    });
     await flushIssues();
     applied.processed += count;
     await ImportModel.updateOne({ _id: imp._id }, { $set: { checkpointRow: upTo, applied, 'progress.processed': applied.processed } });
   };
 
-  // One batch is written while the next is read: reading is this process's work and writing mostly
-  // the database's, so on a machine with more than one core they overlap. Batches are still written
-  // one after another, each with its checkpoint, so a killed worker resumes exactly as before.
-  let writing: Promise<void> = Promise.resolve();
+  // Two batches are written at once while the next is read: reading is this process's work, and
+  // the database (FerretDB and PostgreSQL) does a batch's inserts one statement after another, so
+  // a second batch in flight keeps the other core busy. Their rows never share a record (the first
+  // pass rejected repeated keys), and checkpoints are still recorded in file order, so a killed
+  // worker resumes after the last recorded batch and re-applies, harmlessly, what came after it.
+  let newest: Promise<void> = Promise.resolve();
+  let older: Promise<void> = Promise.resolve();
   const commit = async () => {
     const rows = batch;
     const upTo = lastRow;
     const count = pending;
     batch = [];
     pending = 0;
-    await writing;
-    writing = write(rows, upTo, count);
-    // Awaited at the next commit or at the end; this only keeps a failure from being reported as unhandled meanwhile.
-    writing.catch(() => {});
+    await older;
+    older = newest;
+    newest = write(rows, upTo, count, newest);
+    // Awaited later (each write awaits the one before); this only keeps a failure from being reported as unhandled meanwhile.
+    newest.catch(() => {});
   };
 
   try {
@@ -139,11 +145,11 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
     }
     await commit();
   } catch (err) {
-    // Let the batch in flight finish before the failure is recorded over it.
-    await writing.catch(() => {});
+    // Let the batches in flight finish before the failure is recorded over them.
+    await newest.catch(() => {});
     throw err;
   }
-  await writing;
+  await newest;
 
   const parseRejected = rejectedRows.size;
   await ImportModel.updateOne(

@@ -90,7 +90,9 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
   let batch: Array<BatchRow<never>> = [];
   let lastRow = imp.checkpointRow;
   let pending = 0;
-  const size = deps.batchSize ?? 500;
+  // Two batches are in flight at once (below), so 250 rows each hold as many rows in memory as one
+  // batch of 500 did, and the worker's peak stays where it was.
+  const size = deps.batchSize ?? 250;
   const applyBatch = await appliers[kind](ctx);
 
   // Writes one batch, then, once the batch before it is recorded, records its outcomes and the

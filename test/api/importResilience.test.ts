@@ -56,7 +56,7 @@ describe('imports: a worker killed half-way through', function () {
   });
 
   it('resumes after its last checkpoint: every row written once, none lost, and the same file again changes nothing', async () => {
-    // Six batches of up to 500 rows: a recorded checkpoint with rows still to write is there to catch.
+    // Twelve batches of up to 250 rows: a recorded checkpoint with rows still to write is there to catch.
     const rows = 3000;
     const token = await principalToken();
     const file = await makeWorkbook(header, pupilRows(personalCodes(rows), 'planšete'));
@@ -64,7 +64,7 @@ describe('imports: a worker killed half-way through', function () {
     workers.push(first);
     const { id } = (await upload(token, { kind: 'device-needs' }, file).expect(202)).body as { id: string };
 
-    // The kill must land after a recorded batch (of 500 rows) and before the last one; the worker's
+    // The kill must land after a recorded batch (of 250 rows) and before the last one; the worker's
     // start-up and the reading pass come first.
     const deadline = Date.now() + 90_000;
     for (;;) {

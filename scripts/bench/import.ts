@@ -11,8 +11,8 @@ import { workerArgs } from '../../jobs/nodeFlags.ts';
 import { addEmbeddedLookupIndexes, ensureFerretDb, removeFerretDbData } from '../../src/infra/ferretdb.ts';
 import { ensureRedis } from '../../src/infra/redisServer.ts';
 import { redisPrefixFor } from '../../src/infra/connections.ts';
-import { createRedis, deleteKeysUnder } from '../../src/redis.ts';
 import { rssMiB, waitReady } from './processes.ts';
+import { clearRedisPrefix } from './scratch.ts';
 import { personalCodes } from '../../test/support/personalCodes.ts';
 import { PupilModel } from '../../src/pupils/model.ts';
 import { DeviceNeedModel } from '../../src/devices/model.ts';
@@ -135,14 +135,7 @@ const redis = await ensureRedis(dataDir);
 // On a shared Redis the bench's keys (queues, locks, the status entries of 100,000 needs) would
 // stay after it; a run cut short leaves them too, so they go at the start and at the end.
 const prefix = redisPrefixFor('bench_import');
-const clearRedis = async () => {
-  const client = createRedis(redis.url, { enableOfflineQueue: true });
-  try {
-    await deleteKeysUnder(client, prefix);
-  } finally {
-    client.disconnect();
-  }
-};
+const clearRedis = () => clearRedisPrefix(redis.url, prefix);
 await clearRedis();
 const port = await findFreePort();
 const env = { ...process.env, MONGODB_URI: mongo.uri, REDIS_URL: redis.url, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', IMPORT_MAX_ROWS: String(rows + 10) };

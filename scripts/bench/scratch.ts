@@ -10,6 +10,17 @@ import { ensureRedis } from '../../src/infra/redisServer.ts';
 import { redisPrefixFor } from '../../src/infra/connections.ts';
 import { createRedis, deleteKeysUnder } from '../../src/redis.ts';
 
+/** Removes every key under `prefix` from the Redis at `url` (a bench's queues, locks and entries). */
+export async function clearRedisPrefix(url: string, prefix: string): Promise<void> {
+  // With its offline queue on, this client waits for its connection instead of failing at once.
+  const redis = createRedis(url, { enableOfflineQueue: true });
+  try {
+    await deleteKeysUnder(redis, prefix);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /**
  * A benchmark's own data folder, database name and clean-up: steps registered as things start run
  * newest first, once, on the normal end or on Ctrl-C / SIGTERM, and the folder goes last.
@@ -61,15 +72,7 @@ export function benchScratch(name: string) {
       const server = await ensureRedis(dataDir);
       steps.push(server.stop);
       const prefix = redisPrefixFor(dbName);
-      steps.push(async () => {
-        // With its offline queue on, this client waits for its connection instead of failing at once.
-        const redis = createRedis(server.url, { enableOfflineQueue: true });
-        try {
-          await deleteKeysUnder(redis, prefix);
-        } finally {
-          redis.disconnect();
-        }
-      });
+      steps.push(() => clearRedisPrefix(server.url, prefix));
       return { server, prefix };
     },
   };

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { insertAll } from '../shared/bulkWrites.ts';
 import { DomainEventModel } from './model.ts';
 
 export type EventInput = {
@@ -25,11 +26,7 @@ export async function recordEvents(events: EventInput[]): Promise<void> {
     at: e.at ?? new Date(),
     pending: true,
   }));
-  try {
-    await DomainEventModel.insertMany(docs, { ordered: false });
-  } catch (err) {
-    // Only events already recorded (duplicate keys) may be skipped; anything else is a real failure.
-    const writeErrors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
-    if (!writeErrors?.length || !writeErrors.every((w) => (w.code ?? w.err?.code) === 11000)) throw err;
-  }
+  // Positions whose key was already recorded come back from insertAll and are simply skipped;
+  // any other failure is raised there.
+  await insertAll(DomainEventModel, docs);
 }

@@ -37,10 +37,22 @@ export function importsQueue(connection: Redis, redisPrefix: string): Queue<Impo
  * Queues an import by id. The job id is the import id, so a repeated request never queues it twice;
  * transient failures retry with exponential backoff: eight tries over about four minutes (2 s, 4 s,
  * … 128 s apart) ride out a database or Redis restart. An import whose tries all fall in a longer
- * outage, with its failure unwritten, is put back by the sweep (processors/sweepImports.ts).
+ * outage, with its failure unwritten, is put back by the sweep (processors/sweepImports.ts); one
+ * whose tries all failed is put back when someone presses "Try again". Either way a finished job of
+ * the same id is removed first, as adding it again would otherwise be a no-op.
  */
 export async function enqueueImport(queue: Queue<ImportJob>, importId: string): Promise<void> {
+  const old = await queue.getJob(importId);
+  if (old) {
+    if (jobOnItsWay(await old.getState())) return;
+    await old.remove().catch(() => {});
+  }
   await queue.add('import', { importId }, { jobId: importId, attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 });
+}
+
+/** Waiting, delayed, prioritised or running: a worker will get to it (or has it). */
+export function jobOnItsWay(state: string): boolean {
+  return state !== 'failed' && state !== 'completed' && state !== 'unknown';
 }
 
 /** The e-mail and outbox sending queue. */

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { ImportModel } from '../../src/imports/model.ts';
-import { enqueueImport, type ImportJob } from '../queues.ts';
+import { enqueueImport, jobOnItsWay, type ImportJob } from '../queues.ts';
 
 // An import untouched this long while queued or running is looked at: a running one records its
 // progress every batch, and a queued one behind others keeps its job in the queue, so only one
@@ -23,15 +23,10 @@ export async function requeueStrandedImports(queue: Queue<ImportJob>, now = Date
   for (const { _id } of stale) {
     const id = String(_id);
     const job = await queue.getJob(id);
-    if (job) {
-      const state = await job.getState();
-      // Waiting, delayed or active: a job will get to it.
-      if (state !== 'failed' && state !== 'completed' && state !== 'unknown') continue;
-      // The same job id again: the old job must go first, or adding it would be a no-op.
-      await job.remove().catch(() => {});
-    }
+    // A job will get to it.
+    if (job && jobOnItsWay(await job.getState())) continue;
     // Touched first, so the next sweep leaves it to the new job for a while, and so this write
-    // cannot land after the new job has marked it running.
+    // cannot land after the new job has marked it running. enqueueImport removes the finished job.
     await ImportModel.updateOne({ _id, status: { $in: ['queued', 'running'] } }, { $set: { status: 'queued' } });
     await enqueueImport(queue, id);
     requeued += 1;

@@ -6,7 +6,7 @@ import { translator, type TFunction } from '../i18n/index.ts';
 import { formatDateTime } from '../web/format.ts';
 import { importKinds, officeKinds } from '../../imports/kinds/index.ts';
 import { listInstitutions } from '../institutions/service.ts';
-import { applyPreview, createImport, findAppliedImport, findImportFor, listImports, listIssues, UploadFieldsSchema } from './service.ts';
+import { applyPreview, createImport, findAppliedImport, findImportFor, listImports, listIssues, retryableFailure, retryImport, UploadFieldsSchema } from './service.ts';
 import { presentImport } from './presenters.ts';
 import { uploadMiddleware } from './upload.ts';
 import { parseInput } from '../http/parse.ts';
@@ -51,6 +51,18 @@ function issueTable(t: TFunction, p: Presented): Html {
   )}</tbody></table></div>`;
 }
 
+// What a failed import left and what the person can do: go on from the last saved row after a
+// technical failure, or upload a corrected file when the file itself was the problem.
+function failed(ctx: PageContext, t: TFunction, p: Presented): Html {
+  const retryable = retryableFailure(p.failure?.code);
+  return html`<div class="notice error" role="alert"><p>${p.failure!.message}</p>
+${retryable && !p.dryRun && p.progress.processed > 0 ? html`<p>${t('imports.page.savedBeforeFailure', { processed: p.progress.processed, total: p.progress.total ?? '…' })}</p>` : ''}</div>
+${retryable
+  ? html`<form method="post" action="/imports/${p.id}/retry"><input type="hidden" name="_csrf" value="${ctx.csrfToken() ?? ''}"><button type="submit">${t('imports.page.retry')}</button></form>`
+  : ''}
+<p><a href="/imports">${t('imports.page.uploadAgain')}</a></p>`;
+}
+
 function detail(ctx: PageContext, t: TFunction, p: Presented, appliedId: string | null): Html {
   const running = p.status === 'queued' || p.status === 'running';
   const s = p.summary;
@@ -65,7 +77,7 @@ ${running
 <progress id="progress" max="${p.progress.total ?? ''}" value="${p.progress.total ? p.progress.processed : ''}">${p.progress.processed}</progress></p>
 <p class="muted">${t('imports.page.refreshing')}</p>`
   : ''}
-${p.failure ? html`<p class="notice error" role="alert">${p.failure.message}</p>` : ''}
+${p.failure ? failed(ctx, t, p) : ''}
 ${p.status === 'succeeded'
   ? html`<h2>${t('imports.page.summary')}</h2>
 <div class="tiles summary">
@@ -139,6 +151,10 @@ ${list.length
 
   router.post('/imports/:importId/apply', requireStaff(), async (req, res) => {
     const id = await applyPreview(actorOf(req), String(req.params.importId), queue, req.ip ?? null);
+    res.redirect(303, `/imports/${id}`);
+  });
+  router.post('/imports/:importId/retry', requireStaff(), async (req, res) => {
+    const id = await retryImport(actorOf(req), String(req.params.importId), queue, req.ip ?? null);
     res.redirect(303, `/imports/${id}`);
   });
   return router;

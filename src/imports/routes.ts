@@ -7,7 +7,7 @@ import { kindSpecs, importKinds, type ImportKind } from '../../imports/kinds/ind
 import { buildTemplate } from '../../imports/templates.ts';
 import { writeReport } from '../../imports/report.ts';
 import { z } from 'zod';
-import { applyPreview, createImport, findImportFor, listImports, listIssues, UploadFieldsSchema } from './service.ts';
+import { applyPreview, createImport, findImportFor, listImports, listIssues, retryImport, UploadFieldsSchema } from './service.ts';
 import { presentImport, fieldLabel } from './presenters.ts';
 import { uploadMiddleware } from './upload.ts';
 import { readFile } from './storage.ts';
@@ -54,6 +54,12 @@ export function importApiRoutes(queue: ImportQueue, maxBytes: number): Router {
 
   router.post('/api/imports/:importId/apply', requireStaff(), async (req, res) => {
     const id = await applyPreview(actorOf(req), String(req.params.importId), queue, req.ip ?? null);
+    res.status(202).json({ id });
+  });
+
+  // A failed import (a technical failure) goes on from its last saved row.
+  router.post('/api/imports/:importId/retry', requireStaff(), async (req, res) => {
+    const id = await retryImport(actorOf(req), String(req.params.importId), queue, req.ip ?? null);
     res.status(202).json({ id });
   });
 

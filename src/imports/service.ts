@@ -87,6 +87,28 @@ export async function applyPreview(actor: Actor, id: string, queue: ImportQueue,
   return String(imp._id);
 }
 
+/**
+ * Failures worth another go: a technical one (the database or Redis away through all the retries).
+ * A file the service could not read fails the same way every time; it needs a corrected upload.
+ */
+export const retryableFailure = (code: string | null | undefined) => code === 'internal';
+
+/**
+ * Puts a failed import back in the queue. It goes on after the last saved row (its checkpoint),
+ * with the counts saved so far, so nothing is written twice. Pressed twice, it queues it once.
+ */
+export async function retryImport(actor: Actor, id: string, queue: ImportQueue, ip: string | null): Promise<string> {
+  const imp = await findImportFor(actor, id);
+  if (imp.status === 'queued' || imp.status === 'running') return String(imp._id);
+  if (imp.status !== 'failed' || !retryableFailure(imp.failure?.code)) throw new AppError(409, 'import_not_retryable');
+  const res = await ImportModel.updateOne({ _id: imp._id, status: 'failed' }, { $set: { status: 'queued', failure: null, finishedAt: null } });
+  if (res.modifiedCount === 0) return String(imp._id);
+  await recordAudit({ actor, action: 'import.retry', target: { type: 'import', id: String(imp._id), label: imp.fileName }, institution: imp.institutionCode ?? null, ip, details: { kind: imp.kind } });
+  // Should Redis be away now, the import stays queued and the worker's sweep queues it later.
+  await queue.enqueueImport(String(imp._id));
+  return String(imp._id);
+}
+
 /** The actor's recent imports, newest first. */
 export async function listImports(actor: Actor, limit = 50) {
   return ImportModel.find(scopeFilter(actor)).sort({ createdAt: -1 }).limit(limit).lean();

@@ -49,8 +49,8 @@ const maxControlShare = 0.01;
 
 /**
  * What the bytes are: 'xlsx' (a zip, still to be confirmed by inspectZip), 'xls', 'encrypted',
- * 'csv' or 'unsupported'. Pass at least the first 64 KiB (the whole file is fine and cheap), so
- * that an encrypted workbook's OLE directory entry "EncryptedPackage" is within reach.
+ * 'csv' or 'unsupported'. Pass the whole file: an encrypted workbook's OLE directory entry
+ * "EncryptedPackage" can be anywhere in it. Text checks look at the first 64 KiB only.
  */
 export function sniffFile(head: Buffer): FileKind {
   if (head.length === 0) return 'unsupported';

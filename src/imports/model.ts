@@ -16,7 +16,8 @@ const ImportSchema = new Schema(
     previewOf: { type: String, default: null },
     status: { type: String, enum: ['queued', 'running', 'succeeded', 'failed'], default: 'queued', index: true },
     attempts: { type: Number, default: 0 },
-    progress: { processed: { type: Number, default: 0 }, total: { type: Number, default: null } },
+    // checked: rows read and validated so far by the first pass, before the total is known.
+    progress: { processed: { type: Number, default: 0 }, total: { type: Number, default: null }, checked: { type: Number, default: 0 } },
     summary: {
       rows: { type: Number, default: 0 },
       created: { type: Number, default: 0 },

@@ -11,7 +11,7 @@ export type ImportLean = {
   dryRun?: boolean | null;
   previewOf?: string | null;
   status: string;
-  progress?: { processed?: number | null; total?: number | null } | null;
+  progress?: { processed?: number | null; total?: number | null; checked?: number | null } | null;
   summary?: Counts | null;
   failure?: { code?: string | null; params?: unknown } | null;
   createdAt?: Date;
@@ -49,7 +49,7 @@ export function presentImport(imp: ImportLean, issues: IssueLean[], t: TFunction
     dryRun: !!imp.dryRun,
     previewOf: imp.previewOf ?? null,
     status: imp.status,
-    progress: { processed: imp.progress?.processed ?? 0, total: imp.progress?.total ?? null },
+    progress: { processed: imp.progress?.processed ?? 0, total: imp.progress?.total ?? null, checked: imp.progress?.checked ?? 0 },
     summary: {
       rows: imp.summary?.rows ?? 0,
       created: imp.summary?.created ?? 0,

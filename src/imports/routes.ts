@@ -49,7 +49,9 @@ export function importApiRoutes(queue: ImportQueue, maxBytes: number): Router {
 
   router.get('/api/imports/:importId', requireStaff(), async (req, res) => {
     const imp = await findImportFor(actorOf(req), String(req.params.importId));
-    res.json(presentImport(imp.toObject(), await listIssues(String(imp._id)), translator(req.lang), req.lang));
+    const { issues, total } = await listIssues(String(imp._id));
+    // errors and warnings hold the first issuesShown; issuesTotal says how many there are in all.
+    res.json({ ...presentImport(imp.toObject(), issues, translator(req.lang), req.lang), issuesTotal: total });
   });
 
   router.post('/api/imports/:importId/apply', requireStaff(), async (req, res) => {

@@ -9,6 +9,7 @@ import { ImportIssueModel, ImportModel } from './model.ts';
 import { readFile } from './storage.ts';
 
 export type RunDeps = { key: PersonalCodeKey; maxRows: number; batchSize?: number };
+const checkedEvery = 5000;
 type Issue = { row: number; column: string | null; field: string | null; code: string; severity: 'error' | 'warning'; phase: 'parse' | 'apply' };
 
 function columnOf(header: HeaderEvent, field: string | null): string | null {
@@ -67,13 +68,15 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
       seen.add(parsed.key);
     }
     if (issueBuffer.length >= 500) await flushIssues();
+    // The first pass of a large list takes a while; the page shows how far it has got.
+    if (rows % checkedEvery === 0) await ImportModel.updateOne({ _id: imp._id }, { $set: { 'progress.checked': rows } });
   }
   await flushIssues();
   seen.clear();
   if (!header) throw new SpreadsheetError('no_header');
   await ImportModel.updateOne(
     { _id: imp._id },
-    { $set: { 'progress.total': rows, header: { sheet: header.sheet, row: header.rowNumber, columns: Object.fromEntries(Object.entries(header.match.columns).map(([k, v]) => [k, v.header])) } } },
+    { $set: { 'progress.total': rows, 'progress.checked': rows, header: { sheet: header.sheet, row: header.rowNumber, columns: Object.fromEntries(Object.entries(header.match.columns).map(([k, v]) => [k, v.header])) } } },
   );
 
   // Pass 2: apply the valid rows after the checkpoint, in batches.

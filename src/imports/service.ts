@@ -114,9 +114,14 @@ export async function listImports(actor: Actor, limit = 50) {
   return ImportModel.find(scopeFilter(actor)).sort({ createdAt: -1 }).limit(limit).lean();
 }
 
-/** The issues of an import in row order (bounded: a page or the API shows at most `limit`). */
-export async function listIssues(importId: string, limit = 1000) {
-  return ImportIssueModel.find({ importId }).sort({ row: 1, severity: 1 }).limit(limit).lean();
+/** A page or the API lists at most this many issues of an import; the report workbook has them all. */
+export const issuesShown = 1000;
+
+/** The issues of an import in row order, the first `issuesShown`, and how many there are in all. */
+export async function listIssues(importId: string) {
+  const issues = await ImportIssueModel.find({ importId }).sort({ row: 1, severity: 1 }).limit(issuesShown).lean();
+  const total = issues.length < issuesShown ? issues.length : await ImportIssueModel.countDocuments({ importId });
+  return { issues, total };
 }
 
 /** The import that applied a preview, if the Apply button was used. */

@@ -30,7 +30,9 @@ export function safeFileName(name: string): string {
  * or a text .csv. Old .xls, password-protected workbooks, zip bombs and anything else get their own code.
  */
 export function checkSpreadsheet(bytes: Buffer): 'xlsx' | 'csv' {
-  const kind = sniffFile(bytes.subarray(0, 64 * 1024));
+  // The whole file: an encrypted workbook's directory can sit anywhere in it (a large one's well
+  // past the first 64 KiB), and a byte search over a few MiB costs next to nothing.
+  const kind = sniffFile(bytes);
   if (kind === 'xls') throw new AppError(415, 'old_xls');
   if (kind === 'encrypted') throw new AppError(415, 'password_protected');
   if (kind === 'unsupported') throw new AppError(415, 'not_a_spreadsheet');

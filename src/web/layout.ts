@@ -50,7 +50,7 @@ export function csrfField(ctx: PageContext): Html {
 }
 
 /** The page frame: header with navigation per role, language switch, sign-in or sign-out, main content. */
-export function layout(ctx: PageContext, title: string, body: Html): Html {
+export function layout(ctx: PageContext, title: string, body: Html, head: Html | string = ''): Html {
   const t = translator(ctx.lang);
   const here = encodeURIComponent(ctx.path);
   const path = ctx.path.split('?')[0] ?? ctx.path;
@@ -62,6 +62,7 @@ export function layout(ctx: PageContext, title: string, body: Html): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · ${t('app.name')}</title>
 <link rel="stylesheet" href="/assets/app.css">
+${head}
 </head>
 <body>
 <a class="skip" href="#main">${t('app.skipToContent')}</a>

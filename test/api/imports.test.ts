@@ -220,6 +220,9 @@ describe('imports: bad files are refused with their own code, nothing written', 
     expect(await code(upload(token, { kind: 'device-needs' }, ole, 'old.xls'), 415)).to.equal('old_xls');
     const encrypted = Buffer.concat([ole, Buffer.from('EncryptedPackage', 'utf16le'), Buffer.alloc(512)]);
     expect(await code(upload(token, { kind: 'device-needs' }, encrypted, 'secret.xlsx'), 415)).to.equal('password_protected');
+    // A large encrypted workbook keeps its directory far into the file.
+    const largeEncrypted = Buffer.concat([ole, Buffer.alloc(300 * 1024, 0x5a), Buffer.from('EncryptedPackage', 'utf16le'), Buffer.alloc(512)]);
+    expect(await code(upload(token, { kind: 'device-needs' }, largeEncrypted, 'big-secret.xlsx'), 415)).to.equal('password_protected');
     const { zipBomb } = await import('../support/zipBomb.ts');
     expect(await code(upload(token, { kind: 'device-needs' }, zipBomb(), 'bomb.xlsx'), 400)).to.equal('zip_bomb');
     expect(await PupilModel.countDocuments()).to.equal(0);

@@ -9,7 +9,7 @@ import { PupilModel } from '../../src/pupils/model.ts';
 /** Texts come from the Latvian catalogue, so the test follows any rewording of the pages. */
 const text = (key: string, vars: Record<string, string> = {}) => catalogueText('lv', key, vars);
 
-/** The import pages refresh themselves every 2 s until the worker is done; give that room. */
+/** The import pages ask every 2 s until the worker is done, then reload; give that room. */
 const FINISHED_TIMEOUT = 45_000;
 
 const FIXTURE = 'device-needs-title-row-phones-as-numbers-one-bad-check-digit.xlsx';
@@ -54,7 +54,7 @@ describe('spreadsheet imports in a browser (upload, preview, apply, report)', fu
     await page.getByLabel(text('imports.page.file'), { exact: true }).setInputFiles({ name: FIXTURE, mimeType: XLSX, buffer: fixture(FIXTURE) });
     await page.getByRole('button', { name: text('imports.page.preview'), exact: true }).click();
 
-    // The preview page refreshes itself until the worker has finished.
+    // The preview page updates itself until the worker has finished, then shows the summary.
     await page.waitForURL((url) => /^\/imports\/[^/]+$/.test(url.pathname));
     const previewPath = new URL(page.url()).pathname;
     await summary('rows').waitFor({ timeout: FINISHED_TIMEOUT });
@@ -111,19 +111,25 @@ describe('spreadsheet imports in a browser (upload, preview, apply, report)', fu
   });
 
   describe('on a phone-sized screen', () => {
-    it('shows the upload page without horizontal scrolling', async () => {
+    it('shows the upload page and an import of a long-named file without horizontal scrolling', async () => {
       // A plain small viewport, not mobile emulation: with `isMobile` the browser zooms out to fit
       // wide content, window.innerWidth grows with it, and an overflow would go unnoticed.
-      page = await suite.open({ viewport: { width: 375, height: 667 } });
+      page = await suite.open({ viewport: { width: 360, height: 640 } });
       await signIn();
+      const width = () => page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
 
       await page.goto('/imports');
       await page.getByLabel(text('imports.page.file'), { exact: true }).waitFor();
-      const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-        scrollWidth: document.documentElement.scrollWidth,
-        innerWidth: window.innerWidth,
-      }));
-      expect(scrollWidth, 'page width').to.be.at.most(innerWidth);
+      const upload = await width();
+      expect(upload.scrollWidth, 'upload page width').to.be.at.most(upload.innerWidth);
+
+      // File names as people save them: long, without a space to break at.
+      const name = `Saraksts_${'planšetes_un_datori_'.repeat(5)}2026.xlsx`;
+      await page.getByLabel(text('imports.page.file'), { exact: true }).setInputFiles({ name, mimeType: XLSX, buffer: fixture(FIXTURE) });
+      await page.getByRole('button', { name: text('imports.page.preview'), exact: true }).click();
+      await summary('rows').waitFor({ timeout: FINISHED_TIMEOUT });
+      const detail = await width();
+      expect(detail.scrollWidth, 'import page width').to.be.at.most(detail.innerWidth);
     });
   });
 });

@@ -44,7 +44,7 @@ export function importApiRoutes(queue: ImportQueue, maxBytes: number): Router {
       instructions: t(`imports.template.instructions.${kind}`, { returnObjects: true }) as unknown as string[],
       requiredMark: t('imports.template.required'),
     });
-    res.attachment(`${kind}-${lang}.xlsx`).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(buffer);
+    res.attachment(`${t(`imports.kinds.${kind}`)} - ${t('imports.template.fileSuffix')}.xlsx`).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(buffer);
   });
 
   router.get('/api/imports/:importId', requireStaff(), async (req, res) => {
@@ -71,7 +71,7 @@ export function importApiRoutes(queue: ImportQueue, maxBytes: number): Router {
     const kind = imp.kind as ImportKind;
     const issues = await ImportIssueModel.find({ importId: String(imp._id) }).sort({ row: 1 }).lean();
     const bytes = await readFile(imp.fileId);
-    res.attachment(`${imp.fileName.replace(/\.(xlsx|csv)$/i, '')}-report.xlsx`).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.attachment(`${imp.fileName.replace(/\.(xlsx|csv)$/i, '')} - ${t('imports.report.fileSuffix')}.xlsx`).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     await writeReport(
       { format: imp.format as 'xlsx' | 'csv', bytes },
       kindSpecs[kind].fields,

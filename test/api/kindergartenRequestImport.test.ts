@@ -8,6 +8,7 @@ import { importFile, makeWorkbook, upload } from '../support/imports.ts';
 import { testPersonalCodeKey } from '../support/jobs.ts';
 import { PlacementRequestModel } from '../../src/kindergartens/model.ts';
 import { DomainEventModel } from '../../src/events/model.ts';
+import { translator } from '../../src/i18n/index.ts';
 import { ImportModel } from '../../src/imports/model.ts';
 import { runImport } from '../../src/imports/run.ts';
 import { openKindergartenRequests } from '../../src/imports/apply/kindergartenRequests.ts';
@@ -239,7 +240,9 @@ describe('imports: kindergarten-requests', () => {
     expect(sectorList?.formulae).to.deep.equal(['"veselības aprūpe,policija,tirdzniecība,komunālie pakalpojumi,sociālā aprūpe,transports,cita nozare"']);
     expect(data.getCell(2, headers.indexOf('Valoda') + 1).dataValidation?.formulae).to.deep.equal(['"latviešu,krievu,angļu"']);
     const ru = await request(stack().app).get(`/api/imports/templates/${kind}.xlsx?lang=ru`).set('Authorization', `Bearer ${token}`).expect(200);
-    expect(ru.headers['content-disposition']).to.include(`${kind}-ru.xlsx`);
+    // Named in the reader's language: the kind, then "template".
+    const ruText = (key: string) => translator('ru')(key);
+    expect(decodeURIComponent(String(ru.headers['content-disposition']).split("UTF-8''")[1] ?? '')).to.equal(`${ruText(`imports.kinds.${kind}`)} - ${ruText('imports.template.fileSuffix')}.xlsx`);
 
     const coord = await makeUser('coordinator');
     const c = await signedInAgent(stack().app, coord.email);

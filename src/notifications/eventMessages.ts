@@ -1,12 +1,12 @@
 import type { Types } from 'mongoose';
 import { DeviceNeedModel, type DeviceNeed } from '../devices/model.ts';
 import { DomainEventModel, type DomainEvent } from '../events/model.ts';
+import { markHandled } from '../events/service.ts';
 import { FoodCardModel, type FoodCard } from '../foodcards/cardModel.ts';
 import { InstitutionModel } from '../institutions/model.ts';
 import { PlacementRequestModel, type PlacementRequest } from '../kindergartens/model.ts';
 import { PupilModel, type Pupil } from '../pupils/model.ts';
 import { findByIds } from '../shared/byIds.ts';
-import { updateAll } from '../shared/bulkWrites.ts';
 import { formatDay } from '../web/format.ts';
 import type { NotifyDeps } from './deps.ts';
 import { createMessages, type MessageDraft } from './messageService.ts';
@@ -147,7 +147,7 @@ export async function dispatchEvents(deps: NotifyDeps, options: DispatchOptions 
     const drafts = await draftsForEvents(page, deps);
     const r = await createMessages(drafts, deps);
     const at = deps.now();
-    await updateAll(DomainEventModel, page.map((e) => ({ _id: e._id, set: { pending: false, handledAt: at } })));
+    await markHandled(page, at);
     events += page.length;
     messages += r.made;
     if (page.length < batch) break;

@@ -106,6 +106,34 @@ describe('notifications: sending (real SMTP server, real HTTP SMS provider)', fu
     }
   });
 
+  it('marks a page of events recorded together (as an import batch records them) handled in one go, only that page, each message made once', async () => {
+    const smtp = await startSmtp();
+    const w = startNotifyWorkers({ SMTP_URL: smtp.url }, () => midday);
+    try {
+      for (let i = 0; i < 5; i++) await registerNeedVia(principal, { firstName: `Bērns${i}`, guardianPhone: '', guardianEmail: `bloks${i}@example.lv` });
+      // Recorded again as one block, the way an import's batch records its registrations.
+      const recorded = await DomainEventModel.find({ type: 'device.need_registered' }).lean();
+      await DomainEventModel.deleteMany({});
+      await recordEvents(recorded.map((e) => ({ type: e.type, key: e.key, subject: { kind: e.subject!.kind, id: e.subject!.id }, institution: e.institution, pupil: e.pupil, at: e.at })));
+      expect(await DomainEventModel.distinct('block')).to.have.length(1);
+      const waiting = () => DomainEventModel.countDocuments({ pending: true });
+
+      expect(await dispatchEvents(w.deps, { batch: 2, maxPages: 1 })).to.deep.include({ events: 2, more: true });
+      expect(await waiting(), 'the rest of the block still waits').to.equal(3);
+      expect(await dispatchEvents(w.deps, { batch: 2, maxPages: 1 })).to.deep.include({ events: 2, more: true });
+      expect(await waiting()).to.equal(1);
+      expect(await dispatchEvents(w.deps, { batch: 2 })).to.deep.include({ events: 1, more: false });
+      expect(await waiting()).to.equal(0);
+      expect(await DomainEventModel.countDocuments({ handledAt: null })).to.equal(0);
+      expect(await MessageModel.countDocuments()).to.equal(5);
+      await eventually('five mails', async () => smtp.mails.length >= 5, 20_000);
+      expect(smtp.mails.map((m) => m.to[0]).sort()).to.deep.equal([0, 1, 2, 3, 4].map((i) => `bloks${i}@example.lv`));
+    } finally {
+      await w.close();
+      await smtp.close();
+    }
+  });
+
   it('lets a running import go first: new events wait for it, but no longer than the longest wait', async () => {
     const w = startNotifyWorkers({}, () => midday);
     try {

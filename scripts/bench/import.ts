@@ -75,6 +75,7 @@ async function databaseFloor(uri: string, n: number): Promise<number> {
       const ps = [];
       const ns = [];
       const es = [];
+      const block = new Types.ObjectId();
       for (let j = i; j < Math.min(n, i + 500); j++) {
         const now = new Date();
         const pupil = new Types.ObjectId();
@@ -84,7 +85,7 @@ async function databaseFloor(uri: string, n: number): Promise<number> {
         ps.push({ _id: pupil, institution, ...names, personalCodeHash: `${j}`.padStart(43, 'h'), personalCodeEnc: 'e'.repeat(64), birthDate: '2005-01-01', searchKeys: pupilSearchKeys(names), guardian, createdByImport: 'floor', changedByImport: null, createdAt: now, updatedAt: now });
         const history = [{ status: 'registered', at: now, by: 'import:floor', note: 'floor.xlsx' }];
         ns.push({ _id: need, institution, pupil, firstName: names.firstName, deviceType: 'tablet', reason: null, priority: null, deliveryMethod: 'pickup', address: null, referenceCode: `R${j}`, status: 'registered', history, createdByImport: 'floor', changedByImport: null, createdAt: now, updatedAt: now });
-        es.push({ key: `device.need_registered:${need}`, type: 'device.need_registered', subject: { kind: 'deviceNeed', id: need }, institution, pupil, data: {}, at: now, pending: true, handledAt: null });
+        es.push({ key: `device.need_registered:${need}`, type: 'device.need_registered', subject: { kind: 'deviceNeed', id: need }, institution, pupil, data: {}, at: now, pending: true, handledAt: null, block });
       }
       await pupils.insertMany(ps, { ordered: false });
       await needs.insertMany(ns, { ordered: false });

@@ -5,6 +5,7 @@
  */
 
 const dayMs = 86_400_000;
+const secondsPerDay = 86_400;
 
 // Zero-width characters and soft hyphens come with copy-paste and are invisible; drop them outright.
 const invisible = /[\u200B-\u200D\u2060\u00AD]/gu;
@@ -33,12 +34,27 @@ export function cellScalar(v: unknown): unknown {
   return v;
 }
 
+/**
+ * Whether a cell shows an Excel error (#N/A, #REF!, …) or holds a formula whose result cannot be
+ * read. The streaming reader gives an error cell as `{ error }`; a formula's cached result it
+ * parses as a number, so an error result becomes NaN, and it then leaves out every falsy result
+ * (NaN, 0, '', false), as it does a result Excel never calculated. Such a cell is not empty, yet
+ * has no value to take.
+ */
+export function cellShowsError(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if ('error' in v) return true;
+  if (!('formula' in v || 'sharedFormula' in v)) return false;
+  const result = (v as { result?: unknown }).result;
+  return result === undefined || Number.isNaN(result) || cellShowsError(result);
+}
+
 /** A calendar day `YYYY-MM-DD` from a date, an Excel serial number or date text; null otherwise. */
 export function cellDate(v: unknown, date1904 = false): string | null {
   if (v === null || v === undefined || typeof v === 'boolean') return null;
   if (v instanceof Date) return dateToDay(v);
   if (typeof v === 'number') return serialToDay(v, date1904);
-  if (typeof v === 'string') return textToDay(tidy(v));
+  if (typeof v === 'string') return textDate(tidy(v), date1904);
   if (typeof v !== 'object') return null;
   const o = v as Record<string, unknown>;
   if ('error' in o) return null;
@@ -46,7 +62,7 @@ export function cellDate(v: unknown, date1904 = false): string | null {
     // exceljs records the workbook's date system on formula values; it wins over the caller's guess.
     return cellDate(o.result, typeof o.date1904 === 'boolean' ? o.date1904 : date1904);
   }
-  return textToDay(cellText(v));
+  return textDate(cellText(v), date1904);
 }
 
 /** A whole number from a number or numeric text (spaces allowed); null for anything else, e.g. 2.5. */
@@ -66,13 +82,15 @@ export function cellInteger(v: unknown): number | null {
 
 /**
  * A phone number as `+371XXXXXXXX` for Latvian numbers (8 digits starting with 2 or 6) and as
- * `+digits` for other international numbers written with `+` or `00`; null otherwise.
+ * `+digits` for other international numbers written with `+` or `00`, or as bare digits too long
+ * for a Latvian number; null otherwise.
  */
 export function normalizePhone(raw: string): string | null {
   const s = raw.replace(invisible, '').replace(/[\s\-\u2010-\u2015().]/gu, '');
   let international: string | null = null;
   if (/^\+\d+$/.test(s)) international = s.slice(1);
   else if (/^00\d+$/.test(s)) international = s.slice(2);
+  else if (lostPlus(raw)) international = s;
   else if (!/^\d+$/.test(s)) return null;
 
   if (international !== null) {
@@ -86,14 +104,27 @@ export function normalizePhone(raw: string): string | null {
 
 /** A lower-cased e-mail address if it looks deliverable (one @, no spaces, a dot in the domain). */
 export function normalizeEmail(raw: string): string | null {
-  // A hyperlinked address sometimes shows its mailto: target as the text.
-  const s = tidy(raw).replace(/^mailto:/iu, '').toLowerCase();
+  // A hyperlinked address sometimes shows its mailto: target as the text; a full stop typed after
+  // the address ends the sentence, not the domain.
+  const s = tidy(raw).replace(/^mailto:/iu, '').replace(/\.+$/u, '').toLowerCase();
   const at = s.indexOf('@');
   if (at <= 0 || at !== s.lastIndexOf('@') || /\s/u.test(s)) return null;
   const domain = s.slice(at + 1);
   const labels = domain.split('.');
   if (labels.length < 2 || labels.some((l) => l === '' || l.startsWith('-') || l.endsWith('-'))) return null;
   return s;
+}
+
+/**
+ * Excel takes `+44 7911 123456` typed without spaces for the number 447911123456 and drops the
+ * `+`. A Latvian national number has 8 digits, so a cell of 10 to 15 bare digits (no spaces: those
+ * may join two numbers) not starting with 0 can only be an international number. Except when it
+ * starts with 2 or 6, as Latvian numbers do: 2612345678 is far likelier a Latvian mobile typed
+ * with two digits too many than a number in Madagascar, and a message sent there would reach a
+ * stranger; such a cell is refused with a warning for the school to correct.
+ */
+function lostPlus(raw: string): boolean {
+  return /^[13-57-9]\d{9,14}$/.test(raw.replace(invisible, '').trim());
 }
 
 // Latvian numbers have 8 digits: mobile ones start with 2, landlines with 6.
@@ -138,13 +169,19 @@ function expandExponent(s: string): string {
 }
 
 /**
- * exceljs gives dates as UTC midnight; rounding to the nearest day keeps values such as
- * 23:59:59.999 (float error in the serial) on the intended day.
+ * exceljs turns a serial into a UTC date rounded to the millisecond, so the day is the UTC day and
+ * any time of day is cut off. Float error in the serial can put a plain date at 23:59:59.999 the
+ * day before, so the time is first rounded to the second (the finest a typed time goes).
  */
 function dateToDay(d: Date): string | null {
   const t = d.getTime();
   if (!Number.isFinite(t)) return null;
-  return formatDay(new Date(Math.round(t / dayMs) * dayMs));
+  return formatDay(new Date(dayStart(t / 1000)));
+}
+
+/** The start (UTC, in ms) of the day a moment given in seconds falls on, rounded to the second. */
+function dayStart(seconds: number): number {
+  return Math.floor(Math.round(seconds) / secondsPerDay) * dayMs;
 }
 
 // The latest day Excel can hold, 9999-12-31, in either date system's serial numbers.
@@ -153,8 +190,9 @@ const maxSerial1904 = maxSerial1900 - 1462;
 
 function serialToDay(serial: number, date1904: boolean): string | null {
   if (!Number.isFinite(serial)) return null;
-  // Round like dateToDay so a date-formatted and a general-formatted cell give the same day.
-  const n = Math.round(serial);
+  // The fraction is the time of day; cut it off as dateToDay does, so a date-formatted and a
+  // general-formatted cell give the same day.
+  const n = dayStart(serial * secondsPerDay) / dayMs;
   if (date1904) {
     if (n < 0 || n > maxSerial1904) return null;
     return formatDay(new Date(Date.UTC(1904, 0, 1) + n * dayMs));
@@ -166,21 +204,40 @@ function serialToDay(serial: number, date1904: boolean): string | null {
   return formatDay(new Date(epoch + n * dayMs));
 }
 
+/**
+ * Whole numbers in text are serials only within 1900..2100: a .csv saved by Excel writes a date in
+ * a General-formatted cell as its serial ("44075"), while other numbers are no dates at all.
+ */
+const maxTextSerial = 73_415;
+
+function textDate(s: string, date1904: boolean): string | null {
+  return textToDay(s) ?? serialTextToDay(s, date1904);
+}
+
+function serialTextToDay(s: string, date1904: boolean): string | null {
+  if (!/^\d{1,5}$/.test(s)) return null;
+  const n = Number(s);
+  return n >= 1 && n <= maxTextSerial ? serialToDay(n, date1904) : null;
+}
+
 // Optional time after the date ("01.09.2020 08:00", "2020-09-01T00:00:00Z"); it is ignored.
 const timePart = String.raw`(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)?`;
 const dottedPattern = new RegExp(String.raw`^(\d{1,2})\. ?(\d{1,2})\. ?(\d{4}|\d{2})\.?${timePart}$`, 'u');
 const slashedPattern = new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})${timePart}$`, 'u');
+const dashedPattern = new RegExp(String.raw`^(\d{1,2})-(\d{1,2})-(\d{4})${timePart}$`, 'u');
 const isoPattern = new RegExp(String.raw`^(\d{4})-(\d{1,2})-(\d{1,2})\.?${timePart}$`, 'u');
+// Older Windows set up for Latvian writes the short date as "2020.09.01." (the last dot optional).
+const yearFirstDottedPattern = new RegExp(String.raw`^(\d{4})\. ?(\d{1,2})\. ?(\d{1,2})\.?${timePart}$`, 'u');
 
 function textToDay(s: string): string | null {
-  let m = dottedPattern.exec(s) ?? slashedPattern.exec(s);
+  let m = dottedPattern.exec(s) ?? slashedPattern.exec(s) ?? dashedPattern.exec(s);
   if (m) {
     const yearText = m[3] ?? '';
     // Two-digit years in school lists are this century's (pupils' birth dates, school years).
     const year = yearText.length === 2 ? 2000 + Number(yearText) : Number(yearText);
     return realDay(year, Number(m[2]), Number(m[1]));
   }
-  m = isoPattern.exec(s);
+  m = isoPattern.exec(s) ?? yearFirstDottedPattern.exec(s);
   if (m) return realDay(Number(m[1]), Number(m[2]), Number(m[3]));
   return null;
 }

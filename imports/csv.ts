@@ -33,18 +33,30 @@ const maxColumns = 16_384;
  * CR line ends) and yields rows shaped like exceljs `row.values`: index 0 unused, then one string
  * per field. `rowNumber` is the row Excel shows when it opens the file: every record counts one,
  * blank lines included, and a line break inside quotes stays within its row. Rows whose fields are
- * all empty (blank lines, `;;;`) are not yielded, as exceljs yields no empty rows either.
+ * all empty (blank lines, `;;;`) are not yielded, as exceljs yields no empty rows either. A field
+ * written as `="…"` gives the text inside the quotes.
  */
 export function* parseCsv(text: string): Generator<{ rowNumber: number; values: unknown[] }> {
   const delimiter = detectDelimiter(text);
   let rowNumber = 0;
   for (const fields of records(text, delimiter)) {
     rowNumber++;
-    if (fields.every((f) => f === '')) continue;
+    const texts = fields.map(unwrapFormulaText);
+    if (texts.every((f) => f === '')) continue;
     const values: unknown[] = [undefined];
-    for (const f of fields) values.push(f);
+    for (const f of texts) values.push(f);
     yield { rowNumber, values };
   }
+}
+
+/**
+ * `="010110-21005"` is how a .csv keeps a value Excel would otherwise read as a number (losing a
+ * leading zero) or as a date: a formula giving that text. Excel opens it as the text alone.
+ */
+function unwrapFormulaText(field: string): string {
+  // Inside the formula's string a quote is doubled; any other formula is left as it is.
+  const m = /^\s*="((?:[^"]|"")*)"\s*$/u.exec(field);
+  return m ? (m[1] ?? '').replace(/""/gu, '"') : field;
 }
 
 /**

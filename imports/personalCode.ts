@@ -63,10 +63,14 @@ function toDigits(raw: unknown): string | null {
     return s.length === 10 ? `0${s}` : s;
   }
   if (typeof raw !== 'string') return 'x';
-  const s = raw.replace(invisible, '').replace(dashes, '-');
+  // A full stop typed after the code ends the sentence; it is no part of the code.
+  const s = raw.replace(invisible, '').replace(dashes, '-').replace(/\.+$/u, '');
   if (s === '') return null;
-  const m = /^(\d{6})-?(\d{5})$/.exec(s);
-  return m ? `${m[1]}${m[2]}` : s;
+  // A code Excel took for a number loses its leading zero, also when the number is then saved as
+  // text in a .csv (1011021005, 10110-21005). The date and the check digit of the padded code
+  // still have to hold, so a code missing some other digit is still almost always refused.
+  const m = /^(\d{5,6})-?(\d{5})$/.exec(s);
+  return m ? `${(m[1] ?? '').padStart(6, '0')}${m[2]}` : s;
 }
 
 function checkDigit(digits: string): number {

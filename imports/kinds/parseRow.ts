@@ -38,7 +38,8 @@ export function rowParser<T, S extends RowSchema>(spec: KindSpec<T, S>, ctx: Row
     for (const [key, value] of Object.entries(values)) {
       if (value instanceof Dropped) {
         warnings.push({ field: key, code: value.code });
-        values[key] = null;
+        // What the field could still keep (the first of two phones in one cell), else nothing.
+        values[key] = value.kept;
       }
     }
     const built = spec.build(values as Settled<z.output<S>>, (field, code) => warnings.push({ field, code }));

@@ -167,7 +167,7 @@ describe('normalizeEmail', () => {
   });
 
   it('rejects what cannot be an address', () => {
-    for (const raw of ['', 'gimene0', 'gimene0@example', '@example.lv', 'a@@example.lv', 'a@b@example.lv', 'anna berzina@example.lv', 'a@example..lv', 'a@.example.lv', 'a@example.lv.']) {
+    for (const raw of ['', 'gimene0', 'gimene0@example', '@example.lv', 'a@@example.lv', 'a@b@example.lv', 'anna berzina@example.lv', 'a@example..lv', 'a@.example.lv']) {
       expect(normalizeEmail(raw), raw).to.equal(null);
     }
   });

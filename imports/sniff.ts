@@ -113,7 +113,7 @@ export const zipLimits = { maxUncompressed: 256 * mib, maxRatio: 100, maxEntries
 /**
  * Checks an .xlsx's zip structure from its central directory without inflating anything: entry
  * count, declared uncompressed sizes (total and ratio to compressed, per entry and overall) and that
- * the workbook parts exist. Declared sizes can lie; prepareXlsx (xlsxParts.ts) inflates each part
+ * the workbook parts exist. Declared sizes can lie; openXlsx (xlsxParts.ts) inflates each part
  * the reader will use before reading and refuses one that grows past its declared size.
  */
 export function inspectZip(file: Buffer, limits = zipLimits): ZipInspection {

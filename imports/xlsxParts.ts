@@ -11,6 +11,10 @@
  * The same pass looks at what the parts say, cheaply, for two things the zip checks cannot see: a
  * document type declaration (the way to an XML entity bomb; OOXML forbids DTDs, so no real
  * workbook has one) and a shared-strings table larger than the reader can hold in memory.
+ *
+ * It also keeps what the streaming reader cannot tell in time: each sheet's name and visibility in
+ * tab order (so hidden sheets can be left out and the data sheet chosen before any is read), and
+ * each worksheet's merged cells, which the sheet XML lists only after all of its rows.
  */
 
 import { Readable } from 'node:stream';
@@ -106,10 +110,11 @@ function localRecords(parts: ZipPart[], cdOffset: number): Map<ZipPart, { start:
 }
 
 /**
- * Inflates one entry, discarding the output, and fails once it passes its declared size, or when
- * it declares a document type or entities, or (the shared strings) holds more than `text` allows.
+ * Inflates one entry, handing the output to `read` and otherwise discarding it, and fails once it
+ * passes its declared size, or when it declares a document type or entities, or (the shared
+ * strings) holds more than `text` allows.
  */
-async function checkPart(bytes: Buffer, part: ZipPart, text: TextLimits): Promise<void> {
+async function checkPart(bytes: Buffer, part: ZipPart, text: TextLimits, read: (chunk: Buffer) => void = () => {}): Promise<void> {
   const data = bytes.subarray(part.dataStart, part.dataStart + part.compressed);
   const sharedStrings = part.name === sharedStringsPart;
   const counter = new PatternCounter(sharedStrings ? [...declarations, stringOpen, ...runOpens] : declarations);
@@ -118,6 +123,7 @@ async function checkPart(bytes: Buffer, part: ZipPart, text: TextLimits): Promis
     produced += chunk.length;
     if (produced > part.uncompressed) throw new XlsxPartsError('zip_bomb', `${part.name}: inflates past its declared ${part.uncompressed} bytes`);
     counter.feed(chunk);
+    read(chunk);
     const [doctype = 0, entity = 0, strings = 0, runs = 0, runsWithAttributes = 0] = counter.counts;
     if (doctype || entity) throw new XlsxPartsError('xml_declarations', `${part.name}: a document type or entity declaration`);
     if (!sharedStrings) return;
@@ -136,11 +142,135 @@ async function checkPart(bytes: Buffer, part: ZipPart, text: TextLimits): Promis
   }
 }
 
+/** A block of merged cells, by 1-based row and column numbers. */
+export type CellRange = { top: number; left: number; bottom: number; right: number };
+
+/** One worksheet part: its sheet's name (null for a part the workbook does not list), visibility and merged cells. */
+export type SheetPart = { part: string; name: string | null; hidden: boolean; merges: CellRange[] };
+
+/** A checked workbook: its worksheets in tab order, and a stream of it for the reader with the chosen ones. */
+export type XlsxFile = { sheets: SheetPart[]; stream(sheets: SheetPart[]): Readable };
+
+// The sheet list sits at the start of the workbook part; a workbook part beyond this is still read
+// by exceljs, but no real one is larger, and this bounds what is kept of it.
+const maxListBytes = 1024 * 1024;
+// Merged blocks kept for a workbook: a list with one merged class cell per class, or even per
+// pupil, stays well below, and a file made of nothing but merges cannot make the reader hold
+// millions of them. Blocks past this are left out (their rows then read as typed).
+const maxMerges = 100_000;
+
+/** The first `max` bytes of a part, as text. */
+class TextPrefix {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private readonly max: number;
+  constructor(max: number) {
+    this.max = max;
+  }
+  feed(chunk: Buffer): void {
+    if (this.size >= this.max) return;
+    const part = chunk.subarray(0, this.max - this.size);
+    this.chunks.push(Buffer.from(part));
+    this.size += part.length;
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+// <mergeCell ref="A2:A4"/>, with or without a namespace prefix; a one-cell ref is a one-cell block.
+const mergeCellTag = /<(?:[\w.-]+:)?mergeCell\s[^>]*?\bref\s*=\s*["']([A-Za-z]{1,3})(\d{1,7})(?::([A-Za-z]{1,3})(\d{1,7}))?["']/g;
+
+/** Column number of letters: A → 1, Z → 26, AA → 27. */
+function columnNumber(letters: string): number {
+  let n = 0;
+  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n;
+}
+
 /**
- * Checks an .xlsx's zip and returns a stream of it for exceljs' WorkbookReader: the parts the
- * reader uses, in the order it needs them (worksheets by number), then the central directory.
+ * Collects the merged cells of a worksheet as it is inflated, chunk by chunk: only a possibly cut
+ * tag at a chunk's end is carried over, so the sheet is never held whole.
  */
-export async function prepareXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimits = textLimits): Promise<Readable> {
+class MergeScanner {
+  private tail = '';
+  private readonly ranges: CellRange[];
+  private readonly budget: { left: number };
+  /** Adds the blocks found to `ranges` while `budget` (shared by a workbook's sheets) lasts. */
+  constructor(ranges: CellRange[], budget: { left: number }) {
+    this.ranges = ranges;
+    this.budget = budget;
+  }
+
+  feed(chunk: Buffer): void {
+    // The tags are ASCII; latin1 decodes any byte, so a character cut at the seam does no harm.
+    const text = this.tail + chunk.toString('latin1');
+    let end = 0;
+    for (const m of text.matchAll(mergeCellTag)) {
+      end = m.index + m[0].length;
+      if (this.budget.left <= 0) continue;
+      this.budget.left--;
+      const [a, b] = [{ col: columnNumber(m[1]!), row: Number(m[2]) }, { col: columnNumber(m[3] ?? m[1]!), row: Number(m[4] ?? m[2]) }];
+      this.ranges.push({ top: Math.min(a.row, b.row), left: Math.min(a.col, b.col), bottom: Math.max(a.row, b.row), right: Math.max(a.col, b.col) });
+    }
+    const open = text.lastIndexOf('<');
+    // A mergeCell tag is short; a longer unclosed piece is something else.
+    this.tail = open >= end && text.indexOf('>', open) < 0 && text.length - open <= 256 ? text.slice(open) : '';
+  }
+}
+
+const xmlEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+function xmlText(s: string): string {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/giu, (all, e: string) => {
+    if (e[0] !== '#') return xmlEntities[e] ?? all;
+    const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : all;
+  });
+}
+
+function attributes(tag: string): Map<string, string> {
+  const attrs = new Map<string, string>();
+  for (const m of tag.matchAll(/\s([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/gu)) attrs.set(m[1]!, xmlText(m[2] ?? m[3] ?? ''));
+  return attrs;
+}
+
+/**
+ * The sheets the workbook part lists, in tab order, with the zip path of each one's worksheet
+ * (from the workbook's relationships) and whether it is hidden or very hidden.
+ */
+function listedSheets(workbookXml: string, relsXml: string): Array<{ path: string; name: string; hidden: boolean }> {
+  const targets = new Map<string, string>();
+  for (const [tag] of relsXml.matchAll(/<(?:[\w.-]+:)?Relationship\s[^>]*>/gu)) {
+    const a = attributes(tag);
+    const target = a.get('Target');
+    if (a.has('Id') && target) targets.set(a.get('Id')!, target.startsWith('/') ? target.slice(1) : `xl/${target}`);
+  }
+  const sheets: Array<{ path: string; name: string; hidden: boolean }> = [];
+  for (const [tag] of workbookXml.matchAll(/<(?:[\w.-]+:)?sheet\s[^>]*>/gu)) {
+    const a = attributes(tag);
+    // The relationship id is r:id, whatever prefix the file binds to the relationships namespace.
+    const id = [...a].find(([k]) => /(^|:)id$/u.test(k))?.[1];
+    const path = id === undefined ? undefined : targets.get(id);
+    if (path) sheets.push({ path, name: a.get('name') ?? '', hidden: (a.get('state') ?? 'visible') !== 'visible' });
+  }
+  return sheets;
+}
+
+/** The worksheet parts as sheets: those the workbook lists in its tab order, then the others by number. */
+function sheetParts(listed: Array<{ path: string; name: string; hidden: boolean }>, parts: string[]): SheetPart[] {
+  const sheets = new Map<string, SheetPart>();
+  const exists = new Set(parts);
+  for (const s of listed) if (exists.has(s.path) && !sheets.has(s.path)) sheets.set(s.path, { part: s.path, name: s.name, hidden: s.hidden, merges: [] });
+  for (const path of parts) if (!sheets.has(path)) sheets.set(path, { part: path, name: null, hidden: false, merges: [] });
+  return [...sheets.values()];
+}
+
+/**
+ * Checks an .xlsx's zip and reads its sheet list and merged cells (of the sheets that are not
+ * hidden, which are never read); the stream it then gives hands exceljs' WorkbookReader the parts
+ * it uses in the order it needs them, with only the worksheets asked for, in the order asked.
+ */
+export async function openXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimits = textLimits): Promise<XlsxFile> {
   const zip = inspectZip(bytes, limits);
   if (!zip.ok) throw new XlsxPartsError(zip.code, zip.detail);
   const records = localRecords(zip.parts, zip.cdOffset);
@@ -148,12 +278,38 @@ export async function prepareXlsx(bytes: Buffer, limits: ZipLimits, text: TextLi
     .map((part) => ({ part, rank: rank(part.name) }))
     .filter((p): p is { part: ZipPart; rank: number } => p.rank !== null)
     .sort((a, b) => a.rank - b.rank);
-  for (const { part } of wanted) await checkPart(bytes, part, text);
-  const chunks = wanted.map(({ part }) => {
+  const fixed = wanted.filter((w) => w.rank < fixedOrder.length).map((w) => w.part);
+  const worksheets = wanted.filter((w) => w.rank >= fixedOrder.length).map((w) => w.part);
+
+  const workbook = new TextPrefix(maxListBytes);
+  const rels = new TextPrefix(maxListBytes);
+  for (const part of fixed) {
+    const read = part.name === 'xl/workbook.xml' ? workbook : part.name === 'xl/_rels/workbook.xml.rels' ? rels : null;
+    await checkPart(bytes, part, text, read ? (c) => read.feed(c) : undefined);
+  }
+  const sheets = sheetParts(
+    listedSheets(workbook.text(), rels.text()),
+    worksheets.map((p) => p.name),
+  );
+  const sheetOf = new Map(sheets.map((s) => [s.part, s]));
+  const budget = { left: maxMerges };
+  for (const part of worksheets) {
+    const sheet = sheetOf.get(part.name)!;
+    const scanner = sheet.hidden ? null : new MergeScanner(sheet.merges, budget);
+    await checkPart(bytes, part, text, scanner ? (c) => scanner.feed(c) : undefined);
+  }
+
+  const record = (part: ZipPart) => {
     const r = records.get(part)!;
     return bytes.subarray(r.start, r.end);
-  });
-  // The reader stops at the central directory; its offsets no longer match, but it does not use them.
-  chunks.push(bytes.subarray(zip.cdOffset));
-  return Readable.from(chunks, { objectMode: false });
+  };
+  return {
+    sheets,
+    stream(chosen) {
+      const partOf = new Map(worksheets.map((p) => [p.name, p]));
+      const chosenParts = chosen.map((s) => partOf.get(s.part)!);
+      // The reader stops at the central directory; its offsets no longer match, but it does not use them.
+      return Readable.from([...fixed.map(record), ...chosenParts.map(record), bytes.subarray(zip.cdOffset)], { objectMode: false });
+    },
+  };
 }

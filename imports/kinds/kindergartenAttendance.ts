@@ -17,10 +17,10 @@ const schema = (ctx: RowContext) =>
 export const kindergartenAttendance: KindSpec<AttendanceRow, ReturnType<typeof schema>> = {
   kind: 'kindergarten-attendance',
   fields: [
-    { key: 'day', required: true, names: ['Datums', 'Дата', 'Date', 'Diena'] },
-    { key: 'group', required: true, names: ['Grupa', 'Группа', 'Group', 'Grupas nosaukums'] },
-    { key: 'registered', required: true, names: ['Reģistrēti', 'Зарегистрировано', 'Registered', 'Reģistrēto skaits', 'Sarakstā'] },
-    { key: 'present', required: true, names: ['Klātesoši', 'Присутствует', 'Present', 'Klātesošo skaits', 'Apmeklē'] },
+    { key: 'day', required: true, names: ['Datums', 'Дата', 'Date', 'Diena', 'Apmeklējuma datums', 'День', 'Day'] },
+    { key: 'group', required: true, names: ['Grupa', 'Группа', 'Group', 'Grupas nosaukums', 'Название группы', 'Group name'] },
+    { key: 'registered', required: true, names: ['Reģistrēti', 'Зарегистрировано', 'Registered', 'Reģistrēto skaits', 'Reģistrēto bērnu skaits', 'Sarakstā', 'Bērnu skaits sarakstā', 'Зарегистрированных', 'В списке', 'Registered children'] },
+    { key: 'present', required: true, names: ['Klātesoši', 'Присутствует', 'Present', 'Klātesošo skaits', 'Klātesošo bērnu skaits', 'Apmeklē', 'Apmeklēja', 'Присутствовало', 'Присутствующих', 'Attended', 'Attendance'] },
   ],
   choices: {},
   keyField: 'day',

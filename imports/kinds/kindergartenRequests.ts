@@ -49,28 +49,40 @@ export const kindergartenRequests: KindSpec<KindergartenRequestRow, ReturnType<t
     {
       key: 'personalCode',
       required: true,
-      names: ['Bērna personas kods', 'Персональный код ребёнка', "Child's personal code", 'Personas kods', 'Персональный код', 'Personal code', 'P.k.', 'Personas kods (pk)', 'Child personal code'],
+      names: [
+        'Bērna personas kods', 'Персональный код ребёнка', "Child's personal code", 'Bērna pers. kods', 'Personas kods', 'Pers. kods', 'Pers.k.', 'Personas kods/ID', 'Personas identifikācijas kods',
+        'Персональный код', 'Перс. код', 'Персональный код/ID', 'Личный код', 'Personal code', 'P.k.', 'Personas kods (pk)', 'Child personal code', 'Personal code/ID', 'Personal ID',
+      ],
     },
     {
       key: 'parentName',
       required: false,
-      names: ['Vecāka vārds, uzvārds', 'ФИО родителя', "Parent's name", 'Vecāks', 'Likumiskais pārstāvis', 'Pieteicējs', 'Iesniedzējs', 'Родитель', 'Заявитель', 'Parent', 'Parent name', 'Applicant'],
+      names: [
+        'Vecāka vārds, uzvārds', 'ФИО родителя', "Parent's name", 'Vecāks', 'Vecāku vārds, uzvārds', 'Likumiskais pārstāvis', 'Likumiskā pārstāvja vārds, uzvārds', 'Pieteicējs', 'Iesniedzējs',
+        'Родитель', 'Законный представитель', 'Заявитель', 'Parent', 'Parent name', "Parent's full name", 'Applicant',
+      ],
     },
     {
       key: 'parentPhone',
       required: false,
-      names: ['Vecāka tālrunis', 'Телефон родителя', "Parent's phone", 'Tālrunis', 'Kontakttālrunis', 'Telefons', 'Телефон', 'Контактный телефон', 'Phone', 'Parent phone', 'Phone number'],
+      names: [
+        'Vecāka tālrunis', 'Телефон родителя', "Parent's phone", 'Vecāka tālr.', 'Tālrunis', 'Tālr.', 'Tālr. nr.', 'Tālruņa numurs', 'Tālruņa nr.', 'Kontakttālrunis', 'Mobilais tālrunis', 'Mob. tālr.', 'Telefons',
+        'Telefona numurs', 'Tel.', 'Телефон', 'Тел.', 'Номер телефона', 'Контактный телефон', 'Мобильный телефон', 'Phone', 'Parent phone', 'Phone number', 'Telephone', 'Mobile', 'Contact phone',
+      ],
     },
     {
       key: 'parentEmail',
       required: false,
-      names: ['Vecāka e-pasts', 'Эл. почта родителя', "Parent's e-mail", 'E-pasts', 'Эл. почта', 'Электронная почта', 'E-mail', 'Email', 'Parent e-mail', 'Parent email'],
+      names: [
+        'Vecāka e-pasts', 'Эл. почта родителя', "Parent's e-mail", 'Vecāka e-pasta adrese', 'E-pasts', 'E-pasta adrese', 'Эл. почта', 'Электронная почта', 'Эл. адрес', 'Адрес эл. почты',
+        'E-mail', 'E-mail address', 'Parent e-mail',
+      ],
     },
     { key: 'language', required: false, names: ['Valoda', 'Язык', 'Language', 'Saziņas valoda', 'Язык общения', 'Communication language'] },
     {
       key: 'employer',
       required: true,
-      names: ['Darba devējs', 'Работодатель', 'Employer', 'Vecāka darba devējs', 'Darbavieta', 'Darba vieta', 'Место работы', 'Работодатель родителя', 'Workplace', 'Place of work'],
+      names: ['Darba devējs', 'Работодатель', 'Employer', 'Vecāka darba devējs', 'Darba vieta', 'Место работы', 'Работодатель родителя', 'Workplace', 'Place of work'],
     },
     { key: 'sector', required: true, names: ['Nozare', 'Отрасль', 'Sector', 'Darba nozare', 'Joma', 'Сфера', 'Сфера работы', 'Industry'] },
     {

@@ -27,11 +27,11 @@ const schema = () =>
 export const ministryShipment: KindSpec<ShipmentRow, ReturnType<typeof schema>> = {
   kind: 'ministry-shipment',
   fields: [
-    { key: 'deviceType', required: true, names: ['Ierīces tips', 'Тип устройства', 'Device type', 'Ierīce', 'Tips', 'Устройство', 'Device', 'Type'] },
-    { key: 'make', required: false, names: ['Ražotājs', 'Производитель', 'Make', 'Manufacturer', 'Marka'] },
+    { key: 'deviceType', required: true, names: ['Ierīces tips', 'Тип устройства', 'Device type', 'Ierīces veids', 'Ierīce', 'Tips', 'Вид устройства', 'Устройство', 'Device', 'Type'] },
+    { key: 'make', required: false, names: ['Ražotājs', 'Производитель', 'Make', 'Manufacturer', 'Marka', 'Zīmols', 'Марка', 'Бренд', 'Brand'] },
     { key: 'model', required: false, names: ['Modelis', 'Модель', 'Model'] },
-    { key: 'serial', required: true, names: ['Sērijas numurs', 'Серийный номер', 'Serial number', 'S/N', 'SN', 'Serial', 'Sērijas nr'] },
-    { key: 'condition', required: false, names: ['Stāvoklis', 'Состояние', 'Condition'] },
+    { key: 'serial', required: true, names: ['Sērijas numurs', 'Серийный номер', 'Serial number', 'Sērijas nr.', 'Sērijas Nr./S/N', 'S/N', 'Serial', 'Serial No.', 'Серийный №', 'Сер. номер'] },
+    { key: 'condition', required: false, names: ['Stāvoklis', 'Состояние', 'Condition', 'Ierīces stāvoklis', 'Состояние устройства', 'Device condition'] },
   ],
   choices: { deviceType: choiceLists.deviceType },
   keyField: 'serial',

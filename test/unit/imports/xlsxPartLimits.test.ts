@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { prepareXlsx, XlsxPartsError, type TextLimits } from '../../../imports/xlsxParts.ts';
+import { openXlsx, XlsxPartsError, type TextLimits } from '../../../imports/xlsxParts.ts';
 import { zipLimits } from '../../../imports/sniff.ts';
 import { makeZip, unzipEntries, type ZipEntry } from '../../support/zip.ts';
 
@@ -20,7 +20,7 @@ function edited(entries: ZipEntry[], name: string, change: (xml: string) => stri
 
 async function refusal(file: Buffer, text?: TextLimits): Promise<string | null> {
   try {
-    await prepareXlsx(file, zipLimits, text);
+    await openXlsx(file, zipLimits, text);
     return null;
   } catch (err) {
     if (err instanceof XlsxPartsError) return err.code;

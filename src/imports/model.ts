@@ -37,7 +37,8 @@ const ImportSchema = new Schema(
       warnings: { type: Number, default: 0 },
       processed: { type: Number, default: 0 },
     },
-    header: { sheet: String, row: Number, columns: { type: Schema.Types.Mixed, default: {} } },
+    // unused: the header's columns nothing was read from, as written (the page names them).
+    header: { sheet: String, row: Number, columns: { type: Schema.Types.Mixed, default: {} }, unused: { type: [String], default: undefined } },
     failure: { type: new Schema({ code: String, params: Schema.Types.Mixed }, { _id: false }), default: null },
     startedAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },

@@ -99,6 +99,7 @@ ${p.status === 'succeeded'
   ${(['rows', 'created', 'updated', 'unchanged', 'rejected', 'warnings'] as const).map((k) => html`<div class="tile"><span class="value" data-summary="${k}">${s[k]}</span><span class="label">${t(`imports.summary.${k}`)}</span></div>`)}
 </div>
 ${p.dryRun ? html`<p class="notice">${t('imports.page.previewNote')}</p>` : ''}
+${p.unusedColumns.length ? html`<p class="notice">${t('imports.page.unusedColumns', { columns: p.unusedColumns.map((c) => t('imports.page.quoted', { text: c })).join(', ') })}</p>` : ''}
 ${p.dryRun && !appliedId
   ? html`<form method="post" action="/imports/${p.id}/apply"><input type="hidden" name="_csrf" value="${ctx.csrfToken() ?? ''}"><button type="submit">${t('imports.page.apply')}</button></form>`
   : ''}

@@ -14,6 +14,7 @@ export type ImportLean = {
   progress?: { processed?: number | null; total?: number | null; checked?: number | null } | null;
   summary?: Counts | null;
   failure?: { code?: string | null; params?: unknown } | null;
+  header?: { unused?: string[] | null } | null;
   createdAt?: Date;
 };
 type IssueLean = { row: number; column?: string | null; field?: string | null; code: string; severity: string };
@@ -61,6 +62,8 @@ export function presentImport(imp: ImportLean, issues: IssueLean[], t: TFunction
     errors: issues.filter((i) => i.severity === 'error').map(msg),
     warnings: issues.filter((i) => i.severity === 'warning').map(msg),
     failure: failureMessage(t, kind, lang, imp.failure ?? null),
+    // Columns of the header nothing was read from: their data was not imported.
+    unusedColumns: imp.header?.unused ?? [],
     createdAt: imp.createdAt ? imp.createdAt.toISOString() : null,
   };
 }

@@ -76,7 +76,7 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
   if (!header) throw new SpreadsheetError('no_header');
   await ImportModel.updateOne(
     { _id: imp._id },
-    { $set: { 'progress.total': rows, 'progress.checked': rows, header: { sheet: header.sheet, row: header.rowNumber, columns: Object.fromEntries(Object.entries(header.match.columns).map(([k, v]) => [k, v.header])) } } },
+    { $set: { 'progress.total': rows, 'progress.checked': rows, header: { sheet: header.sheet, row: header.rowNumber, columns: Object.fromEntries(Object.entries(header.match.columns).map(([k, v]) => [k, v.header])), unused: header.unusedColumns } } },
   );
 
   // Pass 2: apply the valid rows after the checkpoint, in batches.

@@ -64,6 +64,19 @@ describe('imports: the pages around an upload', () => {
     expect((await waitForImport(p.token, res.body.id)).status).to.equal('succeeded');
   });
 
+  it('names the columns nothing was read from, so a principal knows their data was not imported', async () => {
+    const p = await principal();
+    const file = await makeWorkbook([...header, 'Mājdzīvnieks', 'Piezīmes skolotājai'], [['5.a', 'Anna', 'Ozola', personalCodes(1)[0], 'planšete', 'kaķis', 'sēž pie loga']]);
+    const done = await importFile(p.token, { kind: 'device-needs' }, file);
+    expect(done.summary).to.include({ created: 1, rejected: 0 });
+    const api = await request(stack().app).get(`/api/imports/${done.id}`).set('Authorization', `Bearer ${p.token}`).expect(200);
+    expect(api.body.unusedColumns).to.deep.equal(['Mājdzīvnieks', 'Piezīmes skolotājai']);
+    const { agent } = await signedInAgent(stack().app, p.user.email);
+    await agent.get('/lang/en?next=/imports').expect(303);
+    const page = await agent.get(`/imports/${done.id}`).expect(200);
+    expect(page.text).to.contain('These columns were not read: “Mājdzīvnieks”, “Piezīmes skolotājai”.');
+  });
+
   it('says when the errors table is cut short and how many there are, and the API gives the total too', async () => {
     const p = await principal();
     const rows = Array.from({ length: issuesShown + 5 }, (_, i) => ['5.a', `Vārds${i}`, `Uzvārds${i}`, '123', 'planšete']);

@@ -13,7 +13,8 @@ export type DeviceNeedRow = {
   guardianName: string | null;
   guardianPhone: string | null;
   guardianEmail: string | null;
-  language: 'lv' | 'ru' | 'en';
+  // null when the row names none (or none recognised): a pupil already known keeps theirs.
+  language: 'lv' | 'ru' | 'en' | null;
   reason: string | null;
   priority: number | null;
   deliveryMethod: 'pickup' | 'home';
@@ -89,7 +90,7 @@ export const deviceNeeds: KindSpec<DeviceNeedRow, ReturnType<typeof schema>> = {
     if (method === 'home' && !v.address) warn('address', 'address_needed_for_delivery');
     return {
       key: v.personalCode.code,
-      record: { ...v, language: v.language ?? 'lv', deliveryMethod: method },
+      record: { ...v, language: v.language ?? null, deliveryMethod: method },
     };
   },
 };

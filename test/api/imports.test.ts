@@ -9,6 +9,7 @@ import { DeviceNeedModel, DeviceModel } from '../../src/devices/model.ts';
 import { FamilyStatusModel } from '../../src/foodcards/model.ts';
 import { AttendanceModel } from '../../src/kindergartens/model.ts';
 import { loadCatalogue } from '../../src/i18n/index.ts';
+import { personalCodes } from '../support/personalCodes.ts';
 
 const lv = loadCatalogue('lv') as { imports: { issues: Record<string, string> } };
 
@@ -119,6 +120,25 @@ describe('imports: device-needs', () => {
     const res = await importFile(token, { kind: 'device-needs' }, cp, 'saraksts.csv');
     expect(res.summary).to.include({ rows: 1, created: 1 });
     expect((await PupilModel.findOne().lean())?.lastName).to.equal('Šķēle');
+  });
+
+  it('keeps a guardian’s language when a later list names none or one it does not recognise', async () => {
+    const { token } = await principalOf();
+    const head = ['Klase', 'Vārds', 'Uzvārds', 'Personas kods', 'Ierīce', 'Valoda'];
+    const [code] = personalCodes(1);
+    const list = (language: string) => makeWorkbook(head, [['5.a', 'Ivans', 'Petrovs', code, 'planšete', language]]);
+    const language = async () => (await PupilModel.findOne().lean())!.guardian!.language;
+
+    await importFile(token, { kind: 'device-needs' }, await list('Krievu valoda'));
+    expect(await language()).to.equal('ru');
+    const unknown = await importFile(token, { kind: 'device-needs' }, await list('kaut kāda'));
+    expect(unknown.warnings.map((w) => w.code)).to.deep.equal(['unknown_language']);
+    expect(await language(), 'not recognised').to.equal('ru');
+    const none = await importFile(token, { kind: 'device-needs' }, await list(''));
+    expect(none.summary).to.include({ unchanged: 1, rejected: 0 });
+    expect(await language(), 'not given').to.equal('ru');
+    await importFile(token, { kind: 'device-needs' }, await list('angļu'));
+    expect(await language()).to.equal('en');
   });
 
   it('refuses a pupil registered at another institution without touching them', async () => {

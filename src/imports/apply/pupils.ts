@@ -12,7 +12,7 @@ export type PupilFields = {
   firstName: string;
   lastName: string;
   class: string | null;
-  guardian?: { name: string | null; phone: string | null; email: string | null; language: 'lv' | 'ru' | 'en' };
+  guardian?: { name: string | null; phone: string | null; email: string | null; language: 'lv' | 'ru' | 'en' | null };
 };
 
 type PupilDoc = Stored & { institution: Types.ObjectId; personalCodeHash: string };
@@ -41,7 +41,11 @@ export async function openPupils(ctx: ApplyContext): Promise<SavePupils> {
   return (rows) => book.saveAll(rows.map((f) => pupilPlan(ctx, f)));
 }
 
-/** Optional contact fields missing from the row keep what is stored: a list without phones never erases them. */
+/**
+ * Optional contact fields missing from the row keep what is stored: a list without phones never
+ * erases them, nor one without a language (or with one not recognised) the guardian's language.
+ * A new pupil's guardian is written to in Latvian unless the row says otherwise.
+ */
 function pupilPlan(ctx: ApplyContext, f: PupilFields): Plan {
   const hash = hashPersonalCode(ctx.key, f.personalCode.code);
   const wanted: Record<string, unknown> = { firstName: f.firstName, lastName: f.lastName };
@@ -50,7 +54,7 @@ function pupilPlan(ctx: ApplyContext, f: PupilFields): Plan {
     if (f.guardian.name) wanted['guardian.name'] = f.guardian.name;
     if (f.guardian.phone) wanted['guardian.phone'] = f.guardian.phone;
     if (f.guardian.email) wanted['guardian.email'] = f.guardian.email;
-    wanted['guardian.language'] = f.guardian.language;
+    if (f.guardian.language) wanted['guardian.language'] = f.guardian.language;
   }
   const masked = maskPersonalCode(f.personalCode.code);
   return {

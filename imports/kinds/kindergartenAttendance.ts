@@ -24,6 +24,8 @@ export const kindergartenAttendance: KindSpec<AttendanceRow, ReturnType<typeof s
   ],
   choices: {},
   keyField: 'day',
+  // The key is the day and the group together: the same day for another group is no repeat.
+  duplicateCode: 'duplicate_day_group',
   schema,
   build(v, warn) {
     // Accepted: the list of registered children may lag behind the children who actually came.

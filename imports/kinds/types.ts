@@ -30,6 +30,8 @@ export type KindSpec<T, S extends RowSchema = RowSchema> = {
   choices: Record<string, Array<{ lv: string; ru: string; en: string }>>;
   /** The field a row's natural key is reported under when the key repeats within a file. */
   keyField: string;
+  /** The message code for a repeated key, when `duplicate_in_file` (one field repeated) would mislead. */
+  duplicateCode?: string;
   /** The kind's zod schema of one row (cells by field key) for a file read in `ctx`. */
   schema(ctx: RowContext): S;
   /** The record and its natural key from valid values; `warn` reports what needs several fields to see. */

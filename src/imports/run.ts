@@ -62,7 +62,7 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
       push(parsed.errors, 'error');
       rejectedRows.add(ev.rowNumber);
     } else if (seen.has(parsed.key)) {
-      push([{ field: spec.keyField, code: 'duplicate_in_file' }], 'error');
+      push([{ field: spec.keyField, code: spec.duplicateCode ?? 'duplicate_in_file' }], 'error');
       rejectedRows.add(ev.rowNumber);
     } else {
       seen.add(parsed.key);

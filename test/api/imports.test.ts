@@ -208,15 +208,18 @@ describe('imports: food-entitlements, ministry-shipment, kindergarten-attendance
         ['01.01.2099', group, 5, 5],
         ['18.03.2020', group, 5, -1],
         ['19.03.2020', group, 'daudz', 5],
+        // The same group's day again: a repeat of the day and group together.
+        ['16.03.2020', ` ${group.toLowerCase()} `, 9, 7],
       ],
     );
     const res = await importFile(k.token, { kind: 'kindergarten-attendance' }, file);
-    expect(res.summary).to.include({ rows: 6, created: 2, rejected: 4 });
+    expect(res.summary).to.include({ rows: 7, created: 2, rejected: 5 });
     expect(res.errors.map((e) => [e.row, e.code])).to.deep.equal([
       [4, 'unknown_group'],
       [5, 'date_in_future'],
       [6, 'negative'],
       [7, 'not_a_number'],
+      [8, 'duplicate_day_group'],
     ]);
     expect(res.warnings.map((w) => w.code)).to.include.members(['over_capacity', 'present_above_registered']);
     expect(await AttendanceModel.countDocuments()).to.equal(2);

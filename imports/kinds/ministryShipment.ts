@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cellText } from '../cells.ts';
+import { cellShowsError, cellText } from '../cells.ts';
 import { fail, optionalText, requiredChoice } from './fieldSchemas.ts';
 import type { KindSpec } from './types.ts';
 import { choiceLists, deviceType } from './words.ts';
@@ -11,7 +11,7 @@ export type ShipmentRow = { serial: string; deviceType: 'laptop' | 'tablet'; mak
 const serial = () =>
   z.any().transform((v, ctx) => {
     const s = cellText(v).replace(/\s+/g, '').toUpperCase();
-    if (!s) return fail(ctx, 'required');
+    if (!s) return fail(ctx, cellShowsError(v) ? 'formula_error' : 'required');
     return /^[A-Z0-9][A-Z0-9\-_/.]{2,63}$/.test(s) ? s : fail(ctx, 'invalid_serial');
   });
 

@@ -98,5 +98,10 @@ describe('import kinds: one zod schema per kind', () => {
       if (r.ok) expect(r.record).to.deep.equal({ deviceType: 'laptop', make: 'HP', model: null, serial: '5CG0123ABC', condition: 'new' });
       expect(issues(parse({ deviceType: 'planšete', serial: '#' })).errors).to.deep.equal(['serial:invalid_serial']);
     });
+
+    it('tells a serial cell showing a formula error from an empty one', () => {
+      expect(issues(parse({ deviceType: 'planšete', serial: { error: '#N/A' } })).errors).to.deep.equal(['serial:formula_error']);
+      expect(issues(parse({ deviceType: 'planšete', serial: '' })).errors).to.deep.equal(['serial:required']);
+    });
   });
 });

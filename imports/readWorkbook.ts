@@ -4,6 +4,7 @@ import { decodeCsv, parseCsv } from './csv.ts';
 import { extendHeader, headerRepeats, matchHeaderRow, normalizeHeader, type ColumnSpan, type FieldSpec, type HeaderMatch } from './headers.ts';
 import { zipLimits } from './sniff.ts';
 import { openXlsx, XlsxPartsError, type CellRange, type SheetPart } from './xlsxParts.ts';
+import { workbookReader } from './workbookReader.ts';
 
 /** A reading failure that ends the import before or while rows are read; `code` is stable. */
 export class SpreadsheetError extends Error {
@@ -74,7 +75,7 @@ async function openChecked(bytes: Buffer) {
 async function* xlsxSheets(bytes: Buffer, meta: { date1904: boolean }): AsyncGenerator<Sheet> {
   const file = await openChecked(bytes);
   const order = readingOrder(file.sheets);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file.stream(order), {
+  const reader = workbookReader(file.stream(order), {
     worksheets: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

@@ -196,6 +196,9 @@ try {
   console.log(`BENCH import.worker_peak_rss ${rss.toFixed(0)} MiB target < 300 ${rss < 300 ? 'pass' : 'miss'}`);
   console.log(`BENCH import.small_upload_to_report ${(smallTotal / 1000).toFixed(2)} s target < 2 ${smallTotal < 2000 ? 'pass' : 'miss'}`);
   console.log(`BENCH import.rows_per_second ${(rows / (bigRun.ms / 1000)).toFixed(0)} rows/s target >= 0 pass`);
+  // Every generated row is valid: a rejection or warning means a row was misread.
+  const misread = (summary.rejected ?? 0) + (summary.warnings ?? 0);
+  console.log(`BENCH import.rows_misread ${misread} target 0 ${misread === 0 ? 'pass' : 'miss'}`);
 } finally {
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));

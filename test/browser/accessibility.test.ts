@@ -7,7 +7,7 @@ import { expectNoSeriousViolations } from '../support/axe.ts';
 import { makeInstitution, makeToken, makeUser } from '../support/factories.ts';
 import { approveAndAllocate, registerNeedVia, shipVia, validPersonalCode } from '../support/devices.ts';
 import { designateVia, requestVia } from '../support/kindergartens.ts';
-import { fixture, importFile, makeWorkbook } from '../support/imports.ts';
+import { fixture, importFile, makeWorkbook, upload, waitForImport } from '../support/imports.ts';
 import { testPersonalCodeKey } from '../support/jobs.ts';
 import { resetData, stack } from '../support/stack.ts';
 import { GroupModel } from '../../src/institutions/model.ts';
@@ -27,7 +27,12 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 A/AA)', function 
   const suite = useBrowserSuite();
   // The browser suites share one database (the imports suite counts pupils from an empty one),
   // and the status lookups here count against the per-address limit: leave both as they were.
-  after(resetData);
+  after(async () => {
+    // The import held waiting goes through before the data is cleared under it.
+    stack().jobs.worker.resume();
+    if (ids.waitingImportId) await waitForImport(heldToken, ids.waitingImportId);
+    await resetData();
+  });
 
   const ids = {} as {
     institution: string;
@@ -40,10 +45,14 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 A/AA)', function 
     request: string;
     period: string;
     importId: string;
+    failedImportId: string;
+    waitingImportId: string;
     message: string;
     optOut: string;
   };
   let coordinatorState: BrowserContextOptions['storageState'];
+  // Whose import is held waiting (see `before`).
+  let heldToken = '';
   let principalState: BrowserContextOptions['storageState'];
 
   before(async function () {
@@ -85,6 +94,11 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 A/AA)', function 
 
     // An import preview with a rejected row, so the issues table is on the page.
     ids.importId = (await importFile(principalToken, { kind: 'device-needs', dryRun: true }, fixture('device-needs-title-row-phones-as-numbers-one-bad-check-digit.xlsx'))).id;
+    // One that failed (no header row), and one waiting in the queue (its bar busy) while the worker is held.
+    ids.failedImportId = (await importFile(principalToken, { kind: 'device-needs' }, await makeWorkbook(['Kaut kas'], [['x']]))).id;
+    await stack().jobs.worker.pause();
+    heldToken = principalToken;
+    ids.waitingImportId = (await upload(principalToken, { kind: 'device-needs' }, fixture('device-needs-title-row-phones-as-numbers-one-bad-check-digit.xlsx')).expect(202)).body.id;
 
     // A failed message in the log, and an opt-out link for an address.
     const key = `a11y.test:${tag}|guardian:${tag}|email`;
@@ -213,6 +227,8 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 A/AA)', function 
       ['family statuses', () => '/foodcards/statuses'],
       ['imports', () => '/imports'],
       ['an import result', () => `/imports/${ids.importId}`],
+      ['a failed import', () => `/imports/${ids.failedImportId}`],
+      ['an import waiting in the queue', () => `/imports/${ids.waitingImportId}`],
       ['the message log', () => '/notifications'],
       ['message templates', () => '/notifications/templates'],
       ['notification settings', () => '/notifications/settings'],

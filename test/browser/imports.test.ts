@@ -5,6 +5,8 @@ import type { Page } from 'playwright-core';
 import { fixture } from '../support/imports.ts';
 import { catalogueText, useBrowserSuite } from '../support/browser.ts';
 import { PupilModel } from '../../src/pupils/model.ts';
+import { ImportModel } from '../../src/imports/model.ts';
+import { stack } from '../support/stack.ts';
 
 /** Texts come from the Latvian catalogue, so the test follows any rewording of the pages. */
 const text = (key: string, vars: Record<string, string> = {}) => catalogueText('lv', key, vars);
@@ -108,6 +110,36 @@ describe('spreadsheet imports in a browser (upload, preview, apply, report)', fu
     });
     expect(otoRow, 'the row of the pupil «Oto» in the report').to.not.equal(undefined);
     expect(cellText(otoRow!.getCell(errorsCol))).to.include(checkDigit);
+  });
+
+  it('updates a waiting import’s bar in place, without reloading the page, and shows the summary once it has run', async () => {
+    page = await suite.open();
+    await signIn();
+    // Held in the queue, so the page shows it waiting.
+    await stack().jobs.worker.pause();
+    try {
+      await page.goto('/imports');
+      await page.getByLabel(text('imports.page.kind'), { exact: true }).selectOption('device-needs');
+      await page.getByLabel(text('imports.page.file'), { exact: true }).setInputFiles({ name: FIXTURE, mimeType: XLSX, buffer: fixture(FIXTURE) });
+      await page.getByRole('button', { name: text('imports.page.preview'), exact: true }).click();
+      await page.waitForURL((url) => /^\/imports\/[^/]+$/.test(url.pathname));
+      const id = new URL(page.url()).pathname.split('/').pop()!;
+      const label = page.locator('[data-label]');
+      expect(((await label.textContent()) ?? '').trim()).to.equal(text('imports.page.checking', { checked: '0' }));
+      expect(await page.locator('progress#progress').getAttribute('value'), 'a busy bar has no value').to.equal(null);
+      // A page that reloads loses this mark.
+      await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+
+      // The progress as a worker half-way through would have recorded it.
+      await ImportModel.updateOne({ _id: id }, { $set: { 'progress.total': 9, 'progress.processed': 4 } });
+      await page.waitForFunction(() => document.querySelector('progress#progress')?.getAttribute('value') === '4', undefined, { timeout: 10_000 });
+      expect(((await label.textContent()) ?? '').trim()).to.equal(text('imports.page.progress', { processed: '4', total: '9' }));
+      expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed), 'updated in place').to.equal(true);
+    } finally {
+      stack().jobs.worker.resume();
+    }
+    await summary('rows').waitFor({ timeout: FINISHED_TIMEOUT });
+    expect(await summaryValue('rows')).to.equal('9');
   });
 
   describe('on a phone-sized screen', () => {

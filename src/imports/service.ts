@@ -6,6 +6,7 @@ import { AppError, Forbidden, NotFound, ValidationError } from '../errors.ts';
 import { importKinds, officeKinds, type ImportKind } from '../../imports/kinds/index.ts';
 import { ImportIssueModel, ImportModel } from './model.ts';
 import { storeFile } from './storage.ts';
+import { retryableFailure } from './failures.ts';
 import { checkSpreadsheet, safeFileName } from './upload.ts';
 import type { ImportQueue } from './jobs.ts';
 
@@ -86,12 +87,6 @@ export async function applyPreview(actor: Actor, id: string, queue: ImportQueue,
   await queue.enqueueImport(String(imp._id));
   return String(imp._id);
 }
-
-/**
- * Failures worth another go: a technical one (the database or Redis away through all the retries).
- * A file the service could not read fails the same way every time; it needs a corrected upload.
- */
-export const retryableFailure = (code: string | null | undefined) => code === 'internal';
 
 /**
  * Puts a failed import back in the queue. It goes on after the last saved row (its checkpoint),

@@ -18,7 +18,7 @@ describe('import issue texts for spreadsheet slips', () => {
     });
   }
 
-  it('says what the language falls back to and that a stored request keeps its own', () => {
+  it('says what the language falls back to and that a record already stored keeps its own', () => {
     expect(issueText('en', 'unknown_language')).to.include('Latvian').and.include('keeps');
     expect(issueText('lv', 'unknown_language')).to.include('latviešu').and.include('paliek');
     expect(issueText('ru', 'unknown_language')).to.include('латышский').and.include('остаётся');

@@ -195,9 +195,15 @@ class MergedCells {
   }
 }
 
-/** Turns the rows after the header into row events: blank rows and repeated headers are skipped. */
+/**
+ * Turns the rows after the header into row events: blank rows and repeated headers are skipped, and
+ * so is a section's title ("5.b klase") standing alone right above a repeated header. A row with a
+ * single filled cell is held until the next row shows which it is: before a repeated header it is
+ * a title; before anything else it is data (an incomplete row, reported as such).
+ */
 class DataRows {
   private count = 0;
+  private held: RowEvent | null = null;
   private readonly repeatsHeader: (values: unknown[]) => boolean;
   private readonly columns: Array<[string, number]>;
   private readonly merged: MergedCells;
@@ -209,16 +215,42 @@ class DataRows {
     this.maxRows = maxRows;
   }
 
-  next(row: SheetRow): RowEvent | null {
+  /** The data rows this row settles: none, the row, or a row held before it and the row. */
+  next(row: SheetRow): RowEvent[] {
     // A row is blank when no field has a value: pre-numbered template rows only have their number.
-    if (this.columns.every(([, index]) => cellText(row.values[index]) === '')) return null;
-    if (this.repeatsHeader(row.values)) return null;
-    if (++this.count > this.maxRows) throw new SpreadsheetError('too_many_rows', { max: this.maxRows });
+    if (this.columns.every(([, index]) => cellText(row.values[index]) === '')) return [];
+    if (this.repeatsHeader(row.values)) {
+      // The row held before a repeated header was the section's title.
+      this.held = null;
+      return [];
+    }
+    const out = this.finish();
     const values = this.merged.fill(row.number, row.values);
     const cells: Record<string, unknown> = {};
     for (const [key, index] of this.columns) cells[key] = values[index];
-    return { type: 'row', rowNumber: row.number, cells, values };
+    const ev: RowEvent = { type: 'row', rowNumber: row.number, cells, values };
+    if (filledCells(row.values) === 1) this.held = ev;
+    else out.push(this.counted(ev));
+    return out;
   }
+
+  /** The row still held at the end of the sheet, or before the next row: data after all. */
+  finish(): RowEvent[] {
+    const held = this.held;
+    this.held = null;
+    return held ? [this.counted(held)] : [];
+  }
+
+  private counted(ev: RowEvent): RowEvent {
+    if (++this.count > this.maxRows) throw new SpreadsheetError('too_many_rows', { max: this.maxRows });
+    return ev;
+  }
+}
+
+function filledCells(values: unknown[]): number {
+  let n = 0;
+  for (let i = 1; i < values.length; i++) if (cellText(values[i]) !== '') n += 1;
+  return n;
 }
 
 /** What the sheets read so far have shown. */
@@ -244,9 +276,9 @@ async function* readSheet(sheet: Sheet, fields: FieldSpec[], maxRows: number, me
       yield (progress.header = headerEvent(found.header));
       if (found.usedRow) continue;
     }
-    const ev = data.next(row);
-    if (ev) yield ev;
+    yield* data.next(row);
   }
+  if (data) yield* data.finish();
   const last = data === null ? search.finish() : null;
   if (last) yield (progress.header = headerEvent(last));
   progress.partial ??= search.partial;

@@ -179,6 +179,29 @@ describe('sheet layouts: repeated headers and blank rows', () => {
     ]);
   });
 
+  it('skips a section’s title standing alone above its repeated header, and keeps a lone cell anywhere else as a row', async () => {
+    const file = await xlsx((ws) => {
+      ws.addRow(['5.a klase']);
+      ws.addRow(header);
+      ws.addRow(['5.a', 'Anna', 'Bērziņa', '020307-20404', 'Planšete']);
+      ws.addRow(['5.b klase']);
+      ws.addRow([]);
+      ws.addRow(header);
+      ws.addRow(['5.b', 'Jānis', 'Ozols', '020307-20404', 'dators']);
+      // Only a name: an incomplete pupil, reported, not skipped.
+      ws.addRow([null, 'Ilze']);
+      ws.addRow(['5.c', 'Pēteris', 'Kalns', '020307-20404', 'dators']);
+      ws.addRow([null, null, 'Liepa']);
+    });
+    expect(summary((await readAll(file)).rows, 'firstName', 'lastName')).to.deep.equal([
+      [3, 'Anna', 'Bērziņa'],
+      [7, 'Jānis', 'Ozols'],
+      [8, 'Ilze', null],
+      [9, 'Pēteris', 'Kalns'],
+      [10, null, 'Liepa'],
+    ]);
+  });
+
   it('skips both rows of a repeated two-row header', async () => {
     const file = await xlsx((ws) => {
       for (const at of [1, 4]) {

@@ -36,10 +36,9 @@ export function cellScalar(v: unknown): unknown {
 
 /**
  * Whether a cell shows an Excel error (#N/A, #REF!, …) or holds a formula whose result cannot be
- * read. The streaming reader gives an error cell as `{ error }`; a formula's cached result it
- * parses as a number, so an error result becomes NaN, and it then leaves out every falsy result
- * (NaN, 0, '', false), as it does a result Excel never calculated. Such a cell is not empty, yet
- * has no value to take.
+ * read. The streaming reader gives an error cell as `{ error }`; a formula's cached error result it
+ * parses as a number, NaN; a formula Excel never calculated (or one exceljs itself wrote with a
+ * result of 0 or "") has no result at all. Such a cell is not empty, yet has no value to take.
  */
 export function cellShowsError(v: unknown): boolean {
   if (v === null || typeof v !== 'object') return false;

@@ -43,13 +43,14 @@ const blank = (v: unknown) => cellText(v) === '' && !(cellScalar(v) instanceof D
 const missing = (v: unknown) => (cellShowsError(v) ? 'formula_error' : 'required');
 
 /**
- * An optional cell showing an error value (#N/A pasted as a value, or a formula's error result
- * where the reader keeps it). A formula without a readable result is read as empty instead:
- * templates fill whole columns with formulas giving "", and the streaming reader cannot tell those
- * from formulas that failed.
+ * An optional cell showing an error value: #N/A pasted as a value, or a formula whose cached
+ * result is an error (a VLOOKUP that found no guardian's phone), which the streaming reader gives
+ * as NaN. A formula without any cached result is read as empty instead, as a cell is whose formula
+ * gives "" (templates fill whole columns with such formulas).
  */
 const errorValue = (v: unknown) => {
   const value = cellScalar(v);
+  if (typeof value === 'number') return Number.isNaN(value);
   return value !== null && typeof value === 'object' && 'error' in value;
 };
 

@@ -59,6 +59,12 @@ describe('cells that show a formula error', () => {
     if (r.ok) expect(r.record).to.include({ guardianPhone: null, language: null, priority: null, reason: null });
   });
 
+  it('warn, too, when an optional formula’s cached result is an error (a lookup that found nothing)', () => {
+    const lookup = { formula: 'VLOOKUP(D2,Vecāki!A:C,3,0)', result: Number.NaN };
+    const r = rowParser(deviceNeeds, ctx)({ ...pupil, guardianPhone: lookup, guardianEmail: lookup });
+    expect(issues(r).warnings).to.deep.equal(['guardianPhone:formula_error', 'guardianEmail:formula_error']);
+  });
+
   it('read an optional formula without a readable result as empty, as templates fill columns with formulas giving ""', () => {
     const r = rowParser(deviceNeeds, ctx)({ ...pupil, guardianEmail: { formula: 'IF(A2="","",B2)' }, address: { sharedFormula: 'M2' } });
     expect(issues(r)).to.deep.equal({ errors: [], warnings: [] });

@@ -56,7 +56,8 @@ function stem(word: string): string {
 /** The words of a value: remarks in parentheses ("planšete (iPad)") and filler words left out. */
 function words(raw: string, filler: Set<string>): string[] {
   const outside = raw.replace(/\([^()]*\)|\[[^\]]*\]/gu, ' ');
-  const text = normalizeHeader(normalizeHeader(outside) ? outside : raw);
+  // A value that is all remark ("(iPad)") is read whole.
+  const text = normalizeHeader(outside) || normalizeHeader(raw);
   return text.split(' ').filter((w) => w !== '' && !filler.has(w));
 }
 

@@ -7,11 +7,12 @@
 export type FileKind = 'xlsx' | 'csv' | 'xls' | 'encrypted' | 'unsupported';
 
 /** One entry of the zip as its central directory describes it. */
-export type ZipPart = { name: string; localOffset: number; dataStart: number; compressed: number; uncompressed: number; method: number };
+/** One zip entry as the central directory describes it; `crc` is the CRC-32 of its uncompressed bytes. */
+export type ZipPart = { name: string; localOffset: number; dataStart: number; compressed: number; uncompressed: number; method: number; crc: number };
 
 export type ZipInspection =
   | { ok: true; entries: number; totalUncompressed: number; parts: ZipPart[]; cdOffset: number }
-  | { ok: false; code: 'not_a_spreadsheet' | 'zip_bomb' | 'too_many_entries'; detail: string };
+  | { ok: false; code: 'not_a_spreadsheet' | 'damaged_file' | 'zip_bomb' | 'too_many_entries'; detail: string };
 
 const zipLocal = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const ole = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
@@ -115,10 +116,16 @@ export const zipLimits = { maxUncompressed: 256 * mib, maxRatio: 100, maxEntries
  * count, declared uncompressed sizes (total and ratio to compressed, per entry and overall) and that
  * the workbook parts exist. Declared sizes can lie; openXlsx (xlsxParts.ts) inflates each part
  * the reader will use before reading and refuses one that grows past its declared size.
+ *
+ * A file that begins as a zip but whose structure is broken (cut off before its directory, or a
+ * directory pointing where there is nothing) is `damaged_file`: it was a workbook damaged on its way,
+ * and "not a spreadsheet" would send the principal looking for a different file. A sound zip that
+ * holds no workbook (a Word document, an archive) is `not_a_spreadsheet`.
  */
 export function inspectZip(file: Buffer, limits = zipLimits): ZipInspection {
   const eocd = findEocd(file);
-  if (eocd < 0) return fail('not_a_spreadsheet', 'no end of central directory record');
+  // Without its end record a file that starts as a zip was cut off; anything else never was one.
+  if (eocd < 0) return fail(startsWith(file, zipLocal) ? 'damaged_file' : 'not_a_spreadsheet', 'no end of central directory record');
   const disk = file.readUInt16LE(eocd + 4);
   const cdDisk = file.readUInt16LE(eocd + 6);
   let entries = file.readUInt16LE(eocd + 10);
@@ -131,13 +138,13 @@ export function inspectZip(file: Buffer, limits = zipLimits): ZipInspection {
   if (locator >= 0 && file.readUInt32LE(locator) === sig.zip64Locator) {
     const recordOffset = safeU64(file, locator + 8);
     if (recordOffset === null || recordOffset + 56 > locator || file.readUInt32LE(recordOffset) !== sig.zip64Eocd) {
-      return fail('not_a_spreadsheet', 'bad ZIP64 end of central directory record');
+      return fail('damaged_file', 'bad ZIP64 end of central directory record');
     }
     const total = safeU64(file, recordOffset + 32);
     const size = safeU64(file, recordOffset + 40);
     const offset = safeU64(file, recordOffset + 48);
     if (total === null) return fail('too_many_entries', 'ZIP64 entry count out of range');
-    if (size === null || offset === null) return fail('not_a_spreadsheet', 'ZIP64 directory position out of range');
+    if (size === null || offset === null) return fail('damaged_file', 'ZIP64 directory position out of range');
     if (file.readUInt32LE(recordOffset + 16) !== 0 || file.readUInt32LE(recordOffset + 20) !== 0) {
       return fail('not_a_spreadsheet', 'multi-volume zip');
     }
@@ -153,7 +160,7 @@ export function inspectZip(file: Buffer, limits = zipLimits): ZipInspection {
   // Checked before walking so a huge declared count costs nothing. Without ZIP64 a count of 0xFFFF
   // is taken at face value, which is far above any sensible limit anyway.
   if (entries > limits.maxEntries) return fail('too_many_entries', `${entries} entries, at most ${limits.maxEntries}`);
-  if (cdOffset + cdSize > cdLimit) return fail('not_a_spreadsheet', 'central directory outside the file');
+  if (cdOffset + cdSize > cdLimit) return fail('damaged_file', 'central directory outside the file');
 
   const names = new Set<string>();
   const parts: ZipPart[] = [];
@@ -162,9 +169,10 @@ export function inspectZip(file: Buffer, limits = zipLimits): ZipInspection {
   let pos = cdOffset;
   const cdEnd = cdOffset + cdSize;
   for (let i = 0; i < entries; i++) {
-    if (pos + 46 > cdEnd || file.readUInt32LE(pos) !== sig.central) return fail('not_a_spreadsheet', `central directory entry ${i + 1} is malformed`);
+    if (pos + 46 > cdEnd || file.readUInt32LE(pos) !== sig.central) return fail('damaged_file', `central directory entry ${i + 1} is malformed`);
     const flags = file.readUInt16LE(pos + 8);
     const method = file.readUInt16LE(pos + 10);
+    const crc = file.readUInt32LE(pos + 16);
     let compressed = file.readUInt32LE(pos + 20);
     let uncompressed = file.readUInt32LE(pos + 24);
     const nameLength = file.readUInt16LE(pos + 28);
@@ -172,7 +180,7 @@ export function inspectZip(file: Buffer, limits = zipLimits): ZipInspection {
     const commentLength = file.readUInt16LE(pos + 32);
     let localOffset = file.readUInt32LE(pos + 42);
     const next = pos + 46 + nameLength + extraLength + commentLength;
-    if (next > cdEnd) return fail('not_a_spreadsheet', `central directory entry ${i + 1} is malformed`);
+    if (next > cdEnd) return fail('damaged_file', `central directory entry ${i + 1} is malformed`);
     const nameBytes = file.subarray(pos + 46, pos + 46 + nameLength);
     // Part names that matter are ASCII; latin1 maps bytes one to one, so no decoding can fail.
     const name = nameBytes.toString('latin1');
@@ -189,7 +197,7 @@ export function inspectZip(file: Buffer, limits = zipLimits): ZipInspection {
       if (z64.compressed !== undefined) compressed = z64.compressed;
       if (z64.offset !== undefined) localOffset = z64.offset;
       if (!Number.isSafeInteger(uncompressed)) return fail('zip_bomb', `${shown}: declared size out of range`);
-      if (!Number.isSafeInteger(compressed) || !Number.isSafeInteger(localOffset)) return fail('not_a_spreadsheet', `${shown}: position out of range`);
+      if (!Number.isSafeInteger(compressed) || !Number.isSafeInteger(localOffset)) return fail('damaged_file', `${shown}: position out of range`);
     }
 
     if (flags & 0x1) return fail('not_a_spreadsheet', `${shown}: encrypted zip entry`);
@@ -206,13 +214,13 @@ export function inspectZip(file: Buffer, limits = zipLimits): ZipInspection {
     if (total > limits.maxUncompressed) return fail('zip_bomb', `more than ${limits.maxUncompressed} bytes uncompressed`);
 
     // The local header is what a streaming reader actually follows; it must be where the directory says.
-    if (localOffset + 30 > cdOffset || file.readUInt32LE(localOffset) !== sig.local) return fail('not_a_spreadsheet', `${shown}: no local header at its offset`);
+    if (localOffset + 30 > cdOffset || file.readUInt32LE(localOffset) !== sig.local) return fail('damaged_file', `${shown}: no local header at its offset`);
     const localNameLength = file.readUInt16LE(localOffset + 26);
     const localExtraLength = file.readUInt16LE(localOffset + 28);
     const dataStart = localOffset + 30 + localNameLength + localExtraLength;
-    if (!file.subarray(localOffset + 30, localOffset + 30 + localNameLength).equals(nameBytes)) return fail('not_a_spreadsheet', `${shown}: local header names another entry`);
-    if (dataStart + compressed > cdOffset) return fail('not_a_spreadsheet', `${shown}: data runs into the central directory`);
-    parts.push({ name, localOffset, dataStart, compressed, uncompressed, method });
+    if (!file.subarray(localOffset + 30, localOffset + 30 + localNameLength).equals(nameBytes)) return fail('damaged_file', `${shown}: local header names another entry`);
+    if (dataStart + compressed > cdOffset) return fail('damaged_file', `${shown}: data runs into the central directory`);
+    parts.push({ name, localOffset, dataStart, compressed, uncompressed, method, crc });
     pos = next;
   }
   if (total >= ratioFloor && total > totalCompressed * limits.maxRatio) {
@@ -224,7 +232,7 @@ export function inspectZip(file: Buffer, limits = zipLimits): ZipInspection {
   return { ok: true, entries, totalUncompressed: total, parts, cdOffset };
 }
 
-function fail(code: 'not_a_spreadsheet' | 'zip_bomb' | 'too_many_entries', detail: string): ZipInspection {
+function fail(code: 'not_a_spreadsheet' | 'damaged_file' | 'zip_bomb' | 'too_many_entries', detail: string): ZipInspection {
   return { ok: false, code, detail };
 }
 

@@ -4,9 +4,14 @@
  * first worksheet: when a worksheet comes first it crashes ("reading 'sheets'") or parks the sheet
  * in a temporary file on disk, and it cannot know the 1904 date system in time. Excel writes the
  * parts in a good order, but other producers (and exceljs' own writer, depending on timing) do not.
- * So the entries are handed over in the order the reader needs, straight from the uploaded bytes
- * without copying, after checking that no entry inflates to more than its declared size: the
- * declared sizes were checked against the zip-bomb limits at upload, and this keeps them honest.
+ * So the entries are handed over in the order the reader needs, their data straight from the
+ * uploaded bytes without copying, after checking that each entry inflates to exactly its declared
+ * size and CRC-32: the declared sizes were checked against the zip-bomb limits at upload, and this
+ * keeps them honest. A file damaged in copying or sending fails that check (`damaged_file`); without
+ * it, a changed byte in the shared strings was read as a changed name, and a damaged entry could
+ * leave the reader waiting for ever. Each entry reaches the reader under a local header written
+ * afresh from the central directory, so the reader never follows sizes the directory does not
+ * vouch for.
  *
  * The same pass looks at what the parts say, cheaply, for two things the zip checks cannot see: a
  * document type declaration (the way to an XML entity bomb; OOXML forbids DTDs, so no real
@@ -23,7 +28,7 @@ import { inspectZip, type ZipPart } from './sniff.ts';
 
 /** Why a workbook's zip cannot be read; the codes match the upload checks. */
 export class XlsxPartsError extends Error {
-  readonly code: 'not_a_spreadsheet' | 'zip_bomb' | 'too_many_entries' | 'xml_declarations' | 'too_much_text';
+  readonly code: 'not_a_spreadsheet' | 'zip_bomb' | 'too_many_entries' | 'xml_declarations' | 'too_much_text' | 'damaged_file';
   constructor(code: XlsxPartsError['code'], detail: string) {
     super(detail);
     this.code = code;
@@ -94,34 +99,52 @@ function rank(name: string): number | null {
   return sheet ? fixedOrder.length + Number(sheet[1]) : null;
 }
 
-/** The byte ranges of each entry's local record (header, data, data descriptor), in file order. */
-function localRecords(parts: ZipPart[], cdOffset: number): Map<ZipPart, { start: number; end: number }> {
+/** Refuses entries whose local records share or overlap their bytes. */
+function checkNoOverlap(parts: ZipPart[], cdOffset: number): void {
   const byOffset = [...parts].sort((a, b) => a.localOffset - b.localOffset);
-  const records = new Map<ZipPart, { start: number; end: number }>();
   byOffset.forEach((part, i) => {
     const end = byOffset[i + 1]?.localOffset ?? cdOffset;
     // Entries sharing or overlapping their bytes are how "overlapping" zip bombs multiply output.
     if (end <= part.localOffset || part.dataStart + part.compressed > end) {
       throw new XlsxPartsError('zip_bomb', `${part.name}: entries overlap`);
     }
-    records.set(part, { start: part.localOffset, end });
   });
-  return records;
+}
+
+/**
+ * An entry as the reader gets it: a local header made from the central directory's method, sizes
+ * and CRC (no data descriptor, no extra field), then the entry's data as uploaded.
+ */
+function cleanRecord(bytes: Buffer, part: ZipPart): Buffer[] {
+  const name = Buffer.from(part.name, 'latin1');
+  const header = Buffer.alloc(30);
+  header.writeUInt32LE(0x04034b50, 0);
+  header.writeUInt16LE(20, 4);
+  header.writeUInt16LE(part.method, 8);
+  header.writeUInt32LE(part.crc, 14);
+  // Within the zip-bomb limits every size fits in 32 bits, so no ZIP64 field is ever needed.
+  header.writeUInt32LE(part.compressed, 18);
+  header.writeUInt32LE(part.uncompressed, 22);
+  header.writeUInt16LE(name.length, 26);
+  return [header, name, bytes.subarray(part.dataStart, part.dataStart + part.compressed)];
 }
 
 /**
  * Inflates one entry, handing the output to `read` and otherwise discarding it, and fails once it
  * passes its declared size, or when it declares a document type or entities, or (the shared
- * strings) holds more than `text` allows.
+ * strings) holds more than `text` allows; and, at its end, unless it came to exactly its declared
+ * size and CRC-32.
  */
 async function checkPart(bytes: Buffer, part: ZipPart, text: TextLimits, read: (chunk: Buffer) => void = () => {}): Promise<void> {
   const data = bytes.subarray(part.dataStart, part.dataStart + part.compressed);
   const sharedStrings = part.name === sharedStringsPart;
   const counter = new PatternCounter(sharedStrings ? [...declarations, stringOpen, ...runOpens] : declarations);
   let produced = 0;
+  let crc = 0;
   const look = (chunk: Buffer) => {
     produced += chunk.length;
     if (produced > part.uncompressed) throw new XlsxPartsError('zip_bomb', `${part.name}: inflates past its declared ${part.uncompressed} bytes`);
+    crc = zlib.crc32(chunk, crc);
     counter.feed(chunk);
     read(chunk);
     const [doctype = 0, entity = 0, strings = 0, runs = 0, runsWithAttributes = 0] = counter.counts;
@@ -131,15 +154,20 @@ async function checkPart(bytes: Buffer, part: ZipPart, text: TextLimits, read: (
     if (strings > text.maxStrings) throw new XlsxPartsError('too_much_text', `${part.name}: more than ${text.maxStrings} strings`);
     if (runs + runsWithAttributes > text.maxRuns) throw new XlsxPartsError('too_much_text', `${part.name}: more than ${text.maxRuns} rich-text runs`);
   };
-  if (part.method === 0) return look(data);
-  const inflater = zlib.createInflateRaw();
-  try {
-    for await (const chunk of Readable.from([data]).pipe(inflater)) look(chunk as Buffer);
-  } catch (err) {
-    inflater.destroy();
-    if (err instanceof XlsxPartsError) throw err;
-    throw new XlsxPartsError('not_a_spreadsheet', `${part.name}: ${(err as Error).message}`);
+  if (part.method === 0) look(data);
+  else {
+    const inflater = zlib.createInflateRaw();
+    try {
+      for await (const chunk of Readable.from([data]).pipe(inflater)) look(chunk as Buffer);
+    } catch (err) {
+      inflater.destroy();
+      if (err instanceof XlsxPartsError) throw err;
+      // The directory was sound (checked at upload), so data that does not inflate was damaged.
+      throw new XlsxPartsError('damaged_file', `${part.name}: ${(err as Error).message}`);
+    }
   }
+  if (produced !== part.uncompressed) throw new XlsxPartsError('damaged_file', `${part.name}: ${produced} bytes instead of the declared ${part.uncompressed}`);
+  if (crc !== part.crc) throw new XlsxPartsError('damaged_file', `${part.name}: CRC-32 does not match`);
 }
 
 /** A block of merged cells, by 1-based row and column numbers. */
@@ -273,7 +301,7 @@ function sheetParts(listed: Array<{ path: string; name: string; hidden: boolean 
 export async function openXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimits = textLimits): Promise<XlsxFile> {
   const zip = inspectZip(bytes, limits);
   if (!zip.ok) throw new XlsxPartsError(zip.code, zip.detail);
-  const records = localRecords(zip.parts, zip.cdOffset);
+  checkNoOverlap(zip.parts, zip.cdOffset);
   const wanted = zip.parts
     .map((part) => ({ part, rank: rank(part.name) }))
     .filter((p): p is { part: ZipPart; rank: number } => p.rank !== null)
@@ -299,17 +327,13 @@ export async function openXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimit
     await checkPart(bytes, part, text, scanner ? (c) => scanner.feed(c) : undefined);
   }
 
-  const record = (part: ZipPart) => {
-    const r = records.get(part)!;
-    return bytes.subarray(r.start, r.end);
-  };
   return {
     sheets,
     stream(chosen) {
       const partOf = new Map(worksheets.map((p) => [p.name, p]));
       const chosenParts = chosen.map((s) => partOf.get(s.part)!);
       // The reader stops at the central directory; its offsets no longer match, but it does not use them.
-      return Readable.from([...fixed.map(record), ...chosenParts.map(record), bytes.subarray(zip.cdOffset)], { objectMode: false });
+      return Readable.from([...[...fixed, ...chosenParts].flatMap((p) => cleanRecord(bytes, p)), bytes.subarray(zip.cdOffset)], { objectMode: false });
     },
   };
 }

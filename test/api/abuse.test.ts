@@ -82,6 +82,30 @@ describe('abuse: hostile spreadsheets fail their import with their own code, the
   });
 });
 
+describe('damaged files: refused as damaged, never read as different data', () => {
+  beforeEach(resetData);
+
+  it('a changed byte in the stored names fails the import as damaged_file (no retry offered), a cut-off file is refused at upload, nothing written', async () => {
+    const { token } = await principal();
+    const entries = (await validParts()).map((e) => (e.name === 'xl/sharedStrings.xml' ? { ...e, store: true } : e));
+    const file = makeZip(entries);
+    const damaged = Buffer.from(file);
+    const at = damaged.indexOf(Buffer.from('Bērziņa'));
+    damaged[at + 1] = 'a'.charCodeAt(0);
+    const res = await importFile(token, { kind: 'device-needs' }, damaged, 'saraksts.xlsx');
+    expect(res.status).to.equal('failed');
+    expect(res.failure).to.deep.equal({ code: 'damaged_file', message: lv.imports.failures.damaged_file });
+    const retry = await api().post(`/api/imports/${res.id}/retry`).set('Authorization', `Bearer ${token}`).expect(409);
+    expect(retry.body.error.code).to.equal('import_not_retryable');
+
+    const cut = await upload(token, { kind: 'device-needs' }, file.subarray(0, Math.floor(file.length / 2)), 'saraksts.xlsx').expect(400);
+    expect(cut.body.error.code).to.equal('damaged_file');
+    expect(await written()).to.equal(0);
+    const ok = await importFile(token, { kind: 'device-needs' }, file);
+    expect(ok.summary).to.include({ created: 1 });
+  });
+});
+
 describe('abuse: POST /api/imports without multipart', () => {
   beforeEach(resetData);
 

@@ -195,17 +195,17 @@ describe('inspectZip', () => {
     expect(inspectZip(withComment).ok).to.equal(true);
   });
 
-  it('refuses a malformed or truncated directory', () => {
-    expect(failure(inspectZip(xlsx.subarray(0, xlsx.length - 10))).code).to.equal('not_a_spreadsheet');
-    expect(failure(inspectZip(xlsx.subarray(0, Math.floor(xlsx.length / 2)))).code).to.equal('not_a_spreadsheet');
+  it('refuses a malformed or truncated directory as a damaged file, and bytes that were never a zip as not a spreadsheet', () => {
+    expect(failure(inspectZip(xlsx.subarray(0, xlsx.length - 10))).code).to.equal('damaged_file');
+    expect(failure(inspectZip(xlsx.subarray(0, Math.floor(xlsx.length / 2)))).code).to.equal('damaged_file');
     const junk = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 0x7a)]);
     expect(sniffFile(junk)).to.equal('xlsx');
-    expect(failure(inspectZip(junk)).code).to.equal('not_a_spreadsheet');
+    expect(failure(inspectZip(junk)).code).to.equal('damaged_file');
     expect(failure(inspectZip(Buffer.alloc(10))).code).to.equal('not_a_spreadsheet');
     // The central directory points at a local header that is not there.
     const shifted = makeZip([contentTypes, workbook]);
     const cd = shifted.readUInt32LE(shifted.length - 22 + 16);
     shifted.writeUInt32LE(7, cd + 42);
-    expect(failure(inspectZip(shifted)).code).to.equal('not_a_spreadsheet');
+    expect(failure(inspectZip(shifted)).code).to.equal('damaged_file');
   });
 });

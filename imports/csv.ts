@@ -28,6 +28,9 @@ const delimiterSampleChars = 1024 * 1024;
 // also bounds the array a single line of delimiters could make.
 const maxColumns = 16_384;
 
+/** A quote gone wrong in a row (see parseCsv), at the column exceljs would number it. */
+export type CsvNote = { column: number; code: 'stray_quote' | 'rows_joined' };
+
 /**
  * Parses CSV text (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes; CRLF, LF or
  * CR line ends) and yields rows shaped like exceljs `row.values`: index 0 unused, then one string
@@ -35,17 +38,25 @@ const maxColumns = 16_384;
  * blank lines included, and a line break inside quotes stays within its row. Rows whose fields are
  * all empty (blank lines, `;;;`) are not yielded, as exceljs yields no empty rows either. A field
  * written as `="…"` gives the text inside the quotes.
+ *
+ * A quotation mark that is never closed, or closed only lines later, is where hand-edited files
+ * lose rows: Excel reads every line up to the closing quote (or the end of the file) as one cell.
+ * Here a quote never closed is left out and the field read as if it were not there, so the rows
+ * after it are read as rows (`stray_quote` on that field); a quoted field that swallowed lines
+ * holding whole records is marked `rows_joined`, so its row is rejected with a message instead
+ * of the swallowed rows vanishing into one cell (or their personal codes into a name).
  */
-export function* parseCsv(text: string): Generator<{ rowNumber: number; values: unknown[] }> {
+export function* parseCsv(text: string): Generator<{ rowNumber: number; values: unknown[]; notes: CsvNote[] }> {
   const delimiter = detectDelimiter(text);
   let rowNumber = 0;
-  for (const fields of records(text, delimiter)) {
+  for (const record of records(text, delimiter)) {
     rowNumber++;
-    const texts = fields.map(unwrapFormulaText);
+    const texts = record.fields.map(unwrapFormulaText);
     if (texts.every((f) => f === '')) continue;
     const values: unknown[] = [undefined];
     for (const f of texts) values.push(f);
-    yield { rowNumber, values };
+    // Columns as exceljs numbers them: the first field is column 1.
+    yield { rowNumber, values, notes: record.notes.map((n) => ({ ...n, column: n.column + 1 })) };
   }
 }
 
@@ -107,24 +118,33 @@ function detectDelimiter(text: string): string {
   return counts[best]! > 0 ? candidates[best]! : ';';
 }
 
-/** Records split into fields. */
-function* records(text: string, delimiter: string): Generator<string[]> {
+// A line inside a quoted field with this many delimiters is a record swallowed by the quote: every
+// kind has at least four columns, and a cell's own text (an address over two lines) has fewer.
+const delimitersOfARecord = 3;
+
+type CsvRecord = { fields: string[]; notes: CsvNote[] };
+
+/** Records split into fields, with the quotes that went wrong. */
+function* records(text: string, delimiter: string): Generator<CsvRecord> {
   const n = text.length;
   const d = delimiter.charCodeAt(0);
   let i = 0;
   while (i < n) {
     const fields: string[] = [];
+    const notes: CsvNote[] = [];
     for (;;) {
       let field = '';
       if (text.charCodeAt(i) === 0x22) {
         // Quoted field: runs to the next lone quote; "" inside stands for one quote.
+        const opened = i;
         i++;
         for (;;) {
           const q = text.indexOf('"', i);
           if (q < 0) {
-            // Unterminated: the rest of the file is this field, as Excel reads it.
-            field += text.slice(i);
-            i = n;
+            // Never closed: the quote is left out and the field read from just after it.
+            notes.push({ column: fields.length, code: 'stray_quote' });
+            field = '';
+            i = opened + 1;
             break;
           }
           field += text.slice(i, q);
@@ -136,6 +156,8 @@ function* records(text: string, delimiter: string): Generator<string[]> {
             break;
           }
         }
+        const lines = field.split(/\r\n|\r|\n/u);
+        if (lines.slice(1).some((line) => count(line, d) >= delimitersOfARecord)) notes.push({ column: fields.length, code: 'rows_joined' });
       }
       // Unquoted text, or whatever follows a closing quote before the delimiter (`"a"b` is `ab`, as in Excel).
       const from = i;
@@ -153,6 +175,12 @@ function* records(text: string, delimiter: string): Generator<string[]> {
       break;
     }
     if (i < n) i += text.charCodeAt(i) === 0x0d && text.charCodeAt(i + 1) === 0x0a ? 2 : 1;
-    yield fields;
+    yield { fields, notes: notes.filter((note) => note.column < maxColumns) };
   }
+}
+
+function count(line: string, code: number): number {
+  let k = 0;
+  for (let j = 0; j < line.length; j++) if (line.charCodeAt(j) === code) k++;
+  return k;
 }

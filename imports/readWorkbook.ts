@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { cellText } from './cells.ts';
-import { decodeCsv, parseCsv } from './csv.ts';
+import { decodeCsv, parseCsv, type CsvNote } from './csv.ts';
 import { extendHeader, headerRepeats, matchHeaderRow, normalizeHeader, type ColumnSpan, type FieldSpec, type HeaderMatch } from './headers.ts';
 import { zipLimits } from './sniff.ts';
 import { openXlsx, XlsxPartsError, type CellRange, type SheetPart } from './xlsxParts.ts';
@@ -32,12 +32,18 @@ export type HeaderEvent = {
    */
   unusedColumns: string[];
 };
-export type RowEvent = { type: 'row'; rowNumber: number; cells: Record<string, unknown>; values: unknown[] };
+/**
+ * What reading itself found wrong in a row, before its cells are checked: a quotation mark in a
+ * .csv never closed (`stray_quote`, a warning: the row is read without it) or one that joined the
+ * lines after it into this row (`rows_joined`, an error: the row cannot be read as written).
+ */
+export type RowNote = { field: string | null; code: CsvNote['code']; severity: 'error' | 'warning' };
+export type RowEvent = { type: 'row'; rowNumber: number; cells: Record<string, unknown>; values: unknown[]; notes?: RowNote[] };
 
 // Titles, logos and notes above the header are common; a real header sits within the first rows.
 const headerScanRows = 30;
 
-type SheetRow = { number: number; values: unknown[] };
+type SheetRow = { number: number; values: unknown[]; notes?: CsvNote[] };
 type Sheet = { name: string; instructions: boolean; merges: CellRange[]; rows: AsyncIterable<SheetRow> };
 
 // Words that name a sheet of instructions or of a filled-in example rather than the list itself:
@@ -99,7 +105,7 @@ async function* xlsxSheets(bytes: Buffer, meta: { date1904: boolean }): AsyncGen
 async function* csvSheets(bytes: Buffer): AsyncGenerator<Sheet> {
   const { text } = decodeCsv(bytes);
   const rows = (async function* () {
-    for (const r of parseCsv(text)) yield { number: r.rowNumber, values: r.values };
+    for (const r of parseCsv(text)) yield r.notes.length ? { number: r.rowNumber, values: r.values, notes: r.notes } : { number: r.rowNumber, values: r.values };
   })();
   yield { name: 'csv', instructions: false, merges: [], rows };
 }
@@ -229,6 +235,7 @@ class DataRows {
     const cells: Record<string, unknown> = {};
     for (const [key, index] of this.columns) cells[key] = values[index];
     const ev: RowEvent = { type: 'row', rowNumber: row.number, cells, values };
+    if (row.notes) ev.notes = rowNotes(row.notes, this.columns);
     if (filledCells(row.values) === 1) this.held = ev;
     else out.push(this.counted(ev));
     return out;
@@ -245,6 +252,18 @@ class DataRows {
     if (++this.count > this.maxRows) throw new SpreadsheetError('too_many_rows', { max: this.maxRows });
     return ev;
   }
+}
+
+/**
+ * The notes of a row by field. Joined rows are an error whichever column swallowed them; a stray
+ * quote only matters in a column that is read.
+ */
+function rowNotes(notes: CsvNote[], columns: Array<[string, number]>): RowNote[] {
+  return notes.flatMap((n): RowNote[] => {
+    const field = columns.find(([, index]) => index === n.column)?.[0] ?? null;
+    if (n.code === 'rows_joined') return [{ field, code: n.code, severity: 'error' }];
+    return field ? [{ field, code: n.code, severity: 'warning' }] : [];
+  });
 }
 
 function filledCells(values: unknown[]): number {

@@ -56,10 +56,14 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
     const parsed = parseRow!(ev.cells);
     const push = (list: RowIssue[], severity: Issue['severity']) =>
       list.forEach((i) => issueBuffer.push({ row: ev.rowNumber, field: i.field, column: columnOf(header!, i.field), code: i.code, severity, phase: 'parse' }));
-    push(parsed.warnings, 'warning');
-    parseWarnings += parsed.warnings.length;
-    if (!parsed.ok) {
-      push(parsed.errors, 'error');
+    // What reading found (a .csv's quote gone wrong) comes before what the cells' checks found.
+    const noted = (severity: Issue['severity']) => (ev.notes ?? []).filter((n) => n.severity === severity);
+    const warnings = [...noted('warning'), ...parsed.warnings];
+    push(warnings, 'warning');
+    parseWarnings += warnings.length;
+    const errors = [...noted('error'), ...(parsed.ok ? [] : parsed.errors)];
+    if (errors.length || !parsed.ok) {
+      push(errors, 'error');
       rejectedRows.add(ev.rowNumber);
     } else if (seen.has(parsed.key)) {
       push([{ field: spec.keyField, code: spec.duplicateCode ?? 'duplicate_in_file' }], 'error');

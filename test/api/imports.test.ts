@@ -122,6 +122,25 @@ describe('imports: device-needs', () => {
     expect((await PupilModel.findOne().lean())?.lastName).to.equal('Šķēle');
   });
 
+  it('a .csv with a quote never closed keeps every pupil after it; one closed lines later rejects its row, and no code lands in a name', async () => {
+    const { token } = await principalOf();
+    const codes = personalCodes(5);
+    const head = 'Klase;Vārds;Uzvārds;Personas kods;Ierīce';
+    const stray = [head, `5.a;Anna;Bērziņa;${codes[0]};dators`, `5.a;"Jānis;Kalniņš;${codes[1]};planšete`, `5.b;Pēteris;Ozols;${codes[2]};dators`, `5.b;Ilze;Liepa;${codes[3]};dators`].join('\r\n');
+    const res = await importFile(token, { kind: 'device-needs' }, Buffer.from(stray), 'saraksts.csv');
+    expect(res.summary).to.include({ rows: 4, created: 4, rejected: 0, warnings: 1 });
+    expect(res.warnings).to.deep.equal([{ row: 3, column: 'Vārds', code: 'stray_quote', message: lv.imports.issues.stray_quote!.replace('{{column}}', 'Vārds') }]);
+    expect((await PupilModel.find({}, { firstName: 1 }).lean()).map((p) => p.firstName).sort()).to.deep.equal(['Anna', 'Ilze', 'Jānis', 'Pēteris']);
+
+    await resetData();
+    const again = await principalOf();
+    const joined = [head, `5.a;Anna;Bērziņa;${codes[0]};dators`, `5.a;"Jānis;Kalniņš;${codes[1]};planšete`, `5.b;Pēteris;Ozols;${codes[2]};dators`, `5.b;Ilze";Liepa;${codes[3]};dators`, `5.c;Kārlis;Zariņš;${codes[4]};dators`].join('\r\n');
+    const rejected = await importFile(again.token, { kind: 'device-needs' }, Buffer.from(joined), 'saraksts.csv');
+    expect(rejected.summary).to.include({ rows: 3, created: 2, rejected: 1 });
+    expect(rejected.errors.map((e) => [e.row, e.code])).to.deep.equal([[3, 'rows_joined']]);
+    expect((await PupilModel.find({}, { firstName: 1 }).lean()).map((p) => p.firstName).sort()).to.deep.equal(['Anna', 'Kārlis']);
+  });
+
   it('keeps a guardian’s language when a later list names none or one it does not recognise', async () => {
     const { token } = await principalOf();
     const head = ['Klase', 'Vārds', 'Uzvārds', 'Personas kods', 'Ierīce', 'Valoda'];

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decodeCsv, parseCsv } from '../../../imports/csv.ts';
+import { decodeCsv, parseCsv, type CsvNote } from '../../../imports/csv.ts';
 
 // Windows-1257 bytes of the Latvian letters, as Excel's plain "CSV" writes them.
 const cp1257: Record<string, number> = {
@@ -16,7 +16,9 @@ function encode1257(text: string): Buffer {
   }));
 }
 
-const rows = (text: string) => [...parseCsv(text)];
+// Rows as parsed, with `notes` only where reading found a quote gone wrong.
+const rows = (text: string): Array<{ rowNumber: number; values: unknown[]; notes?: CsvNote[] }> =>
+  [...parseCsv(text)].map(({ notes, ...row }) => (notes.length ? { ...row, notes } : row));
 
 describe('decodeCsv', () => {
   it('maps each Latvian letter to the Windows-1257 byte', () => {
@@ -99,7 +101,29 @@ describe('parseCsv', () => {
   it('reads stray quotes as Excel does', () => {
     expect(rows('ab"c;d\n')[0]?.values).to.deep.equal([undefined, 'ab"c', 'd']);
     expect(rows('"ab"c;d\n')[0]?.values).to.deep.equal([undefined, 'abc', 'd']);
-    expect(rows('a;"unterminated\nrest;of file\n')).to.deep.equal([{ rowNumber: 1, values: [undefined, 'a', 'unterminated\nrest;of file\n'] }]);
+  });
+
+  it('leaves out a quote never closed, so the rows after it are read as rows, and says so', () => {
+    // Excel would read everything after the quote as one cell: the rows below would vanish into it.
+    expect(rows('a;"unterminated\nrest;of file\n')).to.deep.equal([
+      { rowNumber: 1, values: [undefined, 'a', 'unterminated'], notes: [{ column: 2, code: 'stray_quote' }] },
+      { rowNumber: 2, values: [undefined, 'rest', 'of file'] },
+    ]);
+    const text = 'Klase;Vārds;Uzvārds\r\n5.a;"Jānis;Kalniņš\r\n5.b;Anna;Ozola\r\n';
+    expect(rows(text).slice(1)).to.deep.equal([
+      { rowNumber: 2, values: [undefined, '5.a', 'Jānis', 'Kalniņš'], notes: [{ column: 2, code: 'stray_quote' }] },
+      { rowNumber: 3, values: [undefined, '5.b', 'Anna', 'Ozola'] },
+    ]);
+  });
+
+  it('marks a quote closed only lines later, over whole records, as rows joined; a cell over two lines is no such thing', () => {
+    const joined = '5.a;"Jānis;Kalniņš;150606-20126;planšete\n5.b;Pēteris;Ozols;010101-21237;dators\n5.c;Ilze";Liepa;020202-22228;dators\n';
+    const [row, ...rest] = rows(joined);
+    expect(row?.notes).to.deep.equal([{ column: 2, code: 'rows_joined' }]);
+    expect(row?.values[3]).to.equal('Liepa');
+    expect(rest).to.deep.equal([]);
+    const address = 'Klase,Vārds,Adrese,Ierīce\n5.a,Anna,"Rīga,\nBrīvības iela 1, dz. 5",dators\n5.b,Jānis,x,dators\n';
+    expect(rows(address).map((r) => r.notes ?? [])).to.deep.equal([[], [], []]);
   });
 
   it('reads a Windows-1257 file end to end', () => {

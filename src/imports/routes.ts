@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { actorOf, requireStaff } from '../auth/scope.ts';
 import { parseInput } from '../http/parse.ts';
-import { NotFound } from '../errors.ts';
+import { AppError, NotFound } from '../errors.ts';
 import { translator } from '../i18n/index.ts';
 import { kindSpecs, importKinds, type ImportKind } from '../../imports/kinds/index.ts';
 import { buildTemplate } from '../../imports/templates.ts';
@@ -67,6 +67,9 @@ export function importApiRoutes(queue: ImportQueue, maxBytes: number): Router {
 
   router.get('/api/imports/:importId/report.xlsx', requireStaff(), async (req, res) => {
     const imp = await findImportFor(actorOf(req), String(req.params.importId));
+    // Its rows and their messages are known only once it has succeeded: a failed import's file may
+    // not be readable at all, and a running one's messages are not all written yet.
+    if (imp.status !== 'succeeded') throw new AppError(409, 'report_not_available');
     const t = translator(req.lang);
     const kind = imp.kind as ImportKind;
     const issues = await ImportIssueModel.find({ importId: String(imp._id) }).sort({ row: 1 }).lean();

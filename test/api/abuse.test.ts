@@ -97,6 +97,8 @@ describe('damaged files: refused as damaged, never read as different data', () =
     expect(res.failure).to.deep.equal({ code: 'damaged_file', message: lv.imports.failures.damaged_file });
     const retry = await api().post(`/api/imports/${res.id}/retry`).set('Authorization', `Bearer ${token}`).expect(409);
     expect(retry.body.error.code).to.equal('import_not_retryable');
+    const report = await api().get(`/api/imports/${res.id}/report.xlsx`).set('Authorization', `Bearer ${token}`).expect(409);
+    expect(report.body.error.code).to.equal('report_not_available');
 
     const cut = await upload(token, { kind: 'device-needs' }, file.subarray(0, Math.floor(file.length / 2)), 'saraksts.xlsx').expect(400);
     expect(cut.body.error.code).to.equal('damaged_file');

@@ -9,8 +9,12 @@ import type { KindSpec } from './kinds/types.ts';
 import { safeSheetName } from './report.ts';
 
 const languageIndex = { lv: 0, ru: 1, en: 2 } as const;
-// Drop-downs cover the rows a school fills in; beyond them typing still works, without a list.
-const listRows = 200;
+// The worksheet's validations by address (a cell or a range); exceljs keeps them there but leaves
+// the property out of its type definitions.
+type WithValidations = { dataValidations: { add(address: string, validation: ExcelJS.DataValidation): void } };
+// Drop-downs cover the rows a school fills in (a list of a thousand pupils); beyond them typing
+// still works, without a list.
+const listRows = 1000;
 // Typed into a General cell, a personal code without its dash or a phone number loses leading
 // zeros or turns into a number in scientific notation; text cells keep them as typed.
 const textFields = new Set(['personalCode', 'guardianPhone', 'parentPhone', 'serial']);
@@ -61,9 +65,11 @@ export async function buildTemplate(
     if (!choices.length) return;
     // Inline lists need no helper sheet; the labels contain no commas or quotes.
     const list = `"${choices.map((c) => c[lang]).join(',')}"`;
-    for (let row = 2; row <= listRows + 1; row++) {
-      data.getCell(row, col).dataValidation = { type: 'list', allowBlank: true, formulae: [list] };
-    }
+    // One validation over the column's range, not one per cell: exceljs squeezes per-cell ones into
+    // ranges sorted as text (E10 before E2), writing overlapping ranges (E10:E201 and E2:E201),
+    // which LibreOffice and Numbers cut to the first and Excel may offer to repair.
+    const letter = data.getColumn(col).letter;
+    (data as unknown as WithValidations).dataValidations.add(`${letter}2:${letter}${listRows + 1}`, { type: 'list', allowBlank: true, formulae: [list] });
   });
 
   return Buffer.from(await wb.xlsx.writeBuffer());

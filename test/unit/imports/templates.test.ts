@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { buildTemplate } from '../../../imports/templates.ts';
 import { readImportRows, type HeaderEvent, type RowEvent } from '../../../imports/readWorkbook.ts';
 import { importKinds, kindSpecs } from '../../../imports/kinds/index.ts';
+import { unzipEntries } from '../../support/zip.ts';
 
 const languages = ['lv', 'ru', 'en'] as const;
 const text = {
@@ -53,12 +54,12 @@ describe('import templates', () => {
     expect(optional.value).to.equal('Причина');
     expect(optional.font?.bold).to.not.equal(true);
 
-    for (const row of [2, 201]) {
+    for (const row of [2, 10, 1001]) {
       const dv = ws.getCell(row, col).dataValidation;
       expect(dv?.type, `row ${row}`).to.equal('list');
       expect(dv?.formulae).to.deep.equal(['"Ноутбук,Планшет"']);
     }
-    expect(ws.getCell(202, col).dataValidation).to.equal(undefined);
+    expect(ws.getCell(1002, col).dataValidation).to.equal(undefined);
     const classCol = spec.fields.findIndex((f) => f.key === 'class') + 1;
     expect(ws.getCell(2, classCol).dataValidation).to.equal(undefined);
   });
@@ -74,5 +75,14 @@ describe('import templates', () => {
       expect(ev.type).to.equal('header');
       if (ev.type === 'header') expect(ev.match.missingRequired).to.deep.equal([]);
     }
+  });
+
+  it('writes one drop-down range per column, none overlapping, as LibreOffice and Excel read them whole', async () => {
+    const spec = kindSpecs['device-needs'];
+    const bytes = await buildTemplate(spec, 'lv', text);
+    const sheet = unzipEntries(bytes).find((e) => e.name === 'xl/worksheets/sheet2.xml')!.data.toString('utf8');
+    const ranges = [...sheet.matchAll(/<dataValidation [^>]*sqref="([^"]+)"/gu)].map((m) => m[1]);
+    const columns = spec.fields.map((f, i) => (spec.choices[f.key]?.length ? String.fromCharCode(65 + i) : null)).filter((c) => c !== null);
+    expect(ranges).to.deep.equal(columns.map((c) => `${c}2:${c}1001`));
   });
 });

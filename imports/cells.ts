@@ -48,20 +48,69 @@ export function cellShowsError(v: unknown): boolean {
   return result === undefined || Number.isNaN(result) || cellShowsError(result);
 }
 
-/** A calendar day `YYYY-MM-DD` from a date, an Excel serial number or date text; null otherwise. */
-export function cellDate(v: unknown, date1904 = false): string | null {
+/**
+ * How a file writes `a/b/yyyy` dates. Latvian settings write dates with dots; slashes come from a
+ * computer set up for another country: day first (United Kingdom) or month first (United States),
+ * so "2/1/2020" is 2 January or 1 February. Only the file can tell, by a date whose day is over 12
+ * (see `SlashDateEvidence`).
+ */
+export type SlashOrder = 'day-first' | 'month-first';
+
+/**
+ * A calendar day `YYYY-MM-DD` from a date, an Excel serial number or date text; null otherwise.
+ * A slashed date is read in `slashOrder` unless its own numbers show the order (a part over 12).
+ */
+export function cellDate(v: unknown, date1904 = false, slashOrder: SlashOrder = 'day-first'): string | null {
   if (v === null || v === undefined || typeof v === 'boolean') return null;
   if (v instanceof Date) return dateToDay(v);
   if (typeof v === 'number') return serialToDay(v, date1904);
-  if (typeof v === 'string') return textDate(tidy(v), date1904);
+  if (typeof v === 'string') return textDate(tidy(v), date1904, slashOrder);
   if (typeof v !== 'object') return null;
   const o = v as Record<string, unknown>;
   if ('error' in o) return null;
   if ('formula' in o || 'sharedFormula' in o) {
     // exceljs records the workbook's date system on formula values; it wins over the caller's guess.
-    return cellDate(o.result, typeof o.date1904 === 'boolean' ? o.date1904 : date1904);
+    return cellDate(o.result, typeof o.date1904 === 'boolean' ? o.date1904 : date1904, slashOrder);
   }
-  return textDate(cellText(v), date1904);
+  return textDate(cellText(v), date1904, slashOrder);
+}
+
+/** True for a slashed date text that reads as two different days, day first or month first ("2/1/2020"). */
+export function ambiguousSlashDate(v: unknown): boolean {
+  const m = slashedPattern.exec(cellText(v));
+  if (!m) return false;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  return a !== b && a >= 1 && a <= 12 && b >= 1 && b <= 12;
+}
+
+// A slashed date anywhere in a text: a part over 12 shows the file's order.
+const slashedInText = /(?<![\d/])(\d{1,2})\/(\d{1,2})\/\d{4}(?![\d/])/gu;
+
+/**
+ * What a file's slashed dates show of their order, gathered from its text (a .csv's, or a
+ * workbook's shared strings, chunk by chunk). A day over 12 in first place shows day first, in
+ * second place month first; a file showing both, or neither, settles nothing.
+ */
+export class SlashDateEvidence {
+  private dayFirst = false;
+  private monthFirst = false;
+  private tail = '';
+
+  feed(text: string): void {
+    // A date cut at a chunk's end is seen whole with the next chunk; seeing one twice changes nothing.
+    const joined = this.tail + text;
+    for (const m of joined.matchAll(slashedInText)) {
+      const [a, b] = [Number(m[1]), Number(m[2])];
+      if (a > 12 && b >= 1 && b <= 12) this.dayFirst = true;
+      if (b > 12 && a >= 1 && a <= 12) this.monthFirst = true;
+    }
+    this.tail = joined.slice(-16);
+  }
+
+  order(): SlashOrder | null {
+    if (this.dayFirst === this.monthFirst) return null;
+    return this.dayFirst ? 'day-first' : 'month-first';
+  }
 }
 
 /** A whole number from a number or numeric text (spaces allowed); null for anything else, e.g. 2.5. */
@@ -209,8 +258,8 @@ function serialToDay(serial: number, date1904: boolean): string | null {
  */
 const maxTextSerial = 73_415;
 
-function textDate(s: string, date1904: boolean): string | null {
-  return textToDay(s) ?? serialTextToDay(s, date1904);
+function textDate(s: string, date1904: boolean, slashOrder: SlashOrder): string | null {
+  return textToDay(s, slashOrder) ?? serialTextToDay(s, date1904);
 }
 
 function serialTextToDay(s: string, date1904: boolean): string | null {
@@ -228,8 +277,14 @@ const isoPattern = new RegExp(String.raw`^(\d{4})-(\d{1,2})-(\d{1,2})\.?${timePa
 // Older Windows set up for Latvian writes the short date as "2020.09.01." (the last dot optional).
 const yearFirstDottedPattern = new RegExp(String.raw`^(\d{4})\. ?(\d{1,2})\. ?(\d{1,2})\.?${timePart}$`, 'u');
 
-function textToDay(s: string): string | null {
-  let m = dottedPattern.exec(s) ?? slashedPattern.exec(s) ?? dashedPattern.exec(s);
+function textToDay(s: string, slashOrder: SlashOrder): string | null {
+  const slashed = slashedPattern.exec(s);
+  if (slashed) {
+    const [a, b] = [Number(slashed[1]), Number(slashed[2])];
+    const monthFirst = b > 12 || (a <= 12 && slashOrder === 'month-first');
+    return monthFirst ? realDay(Number(slashed[3]), a, b) : realDay(Number(slashed[3]), b, a);
+  }
+  let m = dottedPattern.exec(s) ?? dashedPattern.exec(s);
   if (m) {
     const yearText = m[3] ?? '';
     // Two-digit years in school lists are this century's (pupils' birth dates, school years).

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { cellText } from './cells.ts';
+import { cellText, SlashDateEvidence, type SlashOrder } from './cells.ts';
 import { decodeCsv, parseCsv, type CsvNote } from './csv.ts';
 import { extendHeader, headerRepeats, matchHeaderRow, normalizeHeader, type ColumnSpan, type FieldSpec, type HeaderMatch } from './headers.ts';
 import { zipLimits } from './sniff.ts';
@@ -25,6 +25,8 @@ export type HeaderEvent = {
   rowNumber: number;
   match: HeaderMatch;
   date1904: boolean;
+  /** The order the file's slashed dates were shown to have (null: not shown; see cells.ts). */
+  slashDates: SlashOrder | null;
   /**
    * The names of the header's columns that no field was read from, as written and in column order:
    * names the reader does not know and second columns for a field already read. Their data is not
@@ -68,9 +70,9 @@ function readingOrder(sheets: SheetPart[]): SheetPart[] {
   return [...visible.filter((s) => !instructions(s)), ...visible.filter(instructions)];
 }
 
-async function openChecked(bytes: Buffer) {
+async function openChecked(bytes: Buffer, text: (chunk: Buffer) => void) {
   try {
-    return await openXlsx(bytes, zipLimits);
+    return await openXlsx(bytes, zipLimits, undefined, text);
   } catch (err) {
     if (err instanceof XlsxPartsError) throw new SpreadsheetError(err.code, { detail: err.message.slice(0, 200) });
     throw err;
@@ -78,8 +80,11 @@ async function openChecked(bytes: Buffer) {
 }
 
 /** Streams the chosen worksheets of an .xlsx with exceljs' WorkbookReader: one row in memory at a time. */
-async function* xlsxSheets(bytes: Buffer, meta: { date1904: boolean }): AsyncGenerator<Sheet> {
-  const file = await openChecked(bytes);
+async function* xlsxSheets(bytes: Buffer, meta: ReadingMeta): AsyncGenerator<Sheet> {
+  // Text dates live in the shared strings or inline in the sheets, which are checked before reading.
+  const evidence = new SlashDateEvidence();
+  const file = await openChecked(bytes, (chunk) => evidence.feed(chunk.toString('latin1')));
+  meta.slashDates = evidence.order();
   const order = readingOrder(file.sheets);
   const reader = workbookReader(file.stream(order), {
     worksheets: 'emit',
@@ -102,8 +107,11 @@ async function* xlsxSheets(bytes: Buffer, meta: { date1904: boolean }): AsyncGen
 }
 
 /** A .csv in UTF-8 or Windows-1257 as one sheet. */
-async function* csvSheets(bytes: Buffer): AsyncGenerator<Sheet> {
+async function* csvSheets(bytes: Buffer, meta: ReadingMeta): AsyncGenerator<Sheet> {
   const { text } = decodeCsv(bytes);
+  const evidence = new SlashDateEvidence();
+  evidence.feed(text);
+  meta.slashDates = evidence.order();
   const rows = (async function* () {
     for (const r of parseCsv(text)) yield r.notes.length ? { number: r.rowNumber, values: r.values, notes: r.notes } : { number: r.rowNumber, values: r.values };
   })();
@@ -272,11 +280,14 @@ function filledCells(values: unknown[]): number {
   return n;
 }
 
+/** What the whole file says about reading its cells, known before its first sheet is read. */
+type ReadingMeta = { date1904: boolean; slashDates: SlashOrder | null };
+
 /** What the sheets read so far have shown. */
 type Progress = { header: HeaderEvent | null; partial: HeaderMatch | null; partialOutsideInstructions: boolean };
 
 /** Reads one sheet: looks for the header, then yields the header and the data rows after it. */
-async function* readSheet(sheet: Sheet, fields: FieldSpec[], maxRows: number, meta: { date1904: boolean }, progress: Progress): AsyncGenerator<HeaderEvent | RowEvent> {
+async function* readSheet(sheet: Sheet, fields: FieldSpec[], maxRows: number, meta: ReadingMeta, progress: Progress): AsyncGenerator<HeaderEvent | RowEvent> {
   const search = new HeaderSearch(fields, sheet.merges);
   let data: DataRows | null = null;
   const headerEvent = (found: FoundHeader): HeaderEvent => ({
@@ -285,6 +296,7 @@ async function* readSheet(sheet: Sheet, fields: FieldSpec[], maxRows: number, me
     rowNumber: found.rowNumber,
     match: found.match,
     date1904: meta.date1904,
+    slashDates: meta.slashDates,
     unusedColumns: found.match.unknown.map((u) => u.header),
   });
   for await (const row of sheet.rows) {
@@ -318,8 +330,8 @@ async function drain(rows: AsyncIterable<unknown>): Promise<void> {
  * ('too_many_rows') past `maxRows` data rows.
  */
 export async function* readImportRows(file: SourceFile, fields: FieldSpec[], opts: { maxRows: number }): AsyncGenerator<HeaderEvent | RowEvent> {
-  const meta = { date1904: false };
-  const sheets = file.format === 'xlsx' ? xlsxSheets(file.bytes, meta) : csvSheets(file.bytes);
+  const meta: ReadingMeta = { date1904: false, slashDates: null };
+  const sheets = file.format === 'xlsx' ? xlsxSheets(file.bytes, meta) : csvSheets(file.bytes, meta);
   const progress: Progress = { header: null, partial: null, partialOutsideInstructions: false };
   try {
     for await (const sheet of sheets) {

@@ -297,8 +297,10 @@ function sheetParts(listed: Array<{ path: string; name: string; hidden: boolean 
  * Checks an .xlsx's zip and reads its sheet list and merged cells (of the sheets that are not
  * hidden, which are never read); the stream it then gives hands exceljs' WorkbookReader the parts
  * it uses in the order it needs them, with only the worksheets asked for, in the order asked.
+ * `cellText` is handed each inflated chunk of the shared strings and of the visible worksheets,
+ * where cells' text is, for what the caller wants to know of the whole file before reading it.
  */
-export async function openXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimits = textLimits): Promise<XlsxFile> {
+export async function openXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimits = textLimits, cellText: (chunk: Buffer) => void = () => {}): Promise<XlsxFile> {
   const zip = inspectZip(bytes, limits);
   if (!zip.ok) throw new XlsxPartsError(zip.code, zip.detail);
   checkNoOverlap(zip.parts, zip.cdOffset);
@@ -313,7 +315,7 @@ export async function openXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimit
   const rels = new TextPrefix(maxListBytes);
   for (const part of fixed) {
     const read = part.name === 'xl/workbook.xml' ? workbook : part.name === 'xl/_rels/workbook.xml.rels' ? rels : null;
-    await checkPart(bytes, part, text, read ? (c) => read.feed(c) : undefined);
+    await checkPart(bytes, part, text, read ? (c) => read.feed(c) : part.name === sharedStringsPart ? cellText : undefined);
   }
   const sheets = sheetParts(
     listedSheets(workbook.text(), rels.text()),
@@ -324,7 +326,7 @@ export async function openXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimit
   for (const part of worksheets) {
     const sheet = sheetOf.get(part.name)!;
     const scanner = sheet.hidden ? null : new MergeScanner(sheet.merges, budget);
-    await checkPart(bytes, part, text, scanner ? (c) => scanner.feed(c) : undefined);
+    await checkPart(bytes, part, text, scanner ? (c) => (scanner.feed(c), cellText(c)) : undefined);
   }
 
   return {

@@ -7,11 +7,15 @@
  */
 
 import { z } from 'zod';
-import { cellDate, cellInteger, cellScalar, cellShowsError, cellText, normalizeEmail, normalizePhone } from '../cells.ts';
+import { ambiguousSlashDate, cellDate, cellInteger, cellScalar, cellShowsError, cellText, normalizeEmail, normalizePhone, type SlashOrder } from '../cells.ts';
 import { parsePersonalCode } from '../personalCode.ts';
 
-/** What one row's schema depends on: the workbook's date system and today's date in Riga. */
-export type RowContext = { date1904: boolean; today: string };
+/**
+ * What one row's schema depends on: the workbook's date system, today's date in Riga, and the
+ * order the file's slashed dates were shown to have (absent or null: not shown, so a slashed date
+ * that reads both ways is refused rather than guessed).
+ */
+export type RowContext = { date1904: boolean; today: string; slashDates?: SlashOrder | null };
 
 /**
  * A present but invalid optional value, reported with `code` and left out of the record, or
@@ -144,7 +148,9 @@ export const requiredDate = (ctx: RowContext, opts: { notAfterToday?: boolean; r
   z.any().transform((v, c) => {
     if (cellShowsError(v)) return fail(c, 'formula_error');
     if (blank(v)) return fail(c, 'required');
-    const day = cellDate(v, ctx.date1904);
+    // "2/1/2020" is 2 January or 1 February: without the file showing which, a wrong day is worse than none.
+    if (!ctx.slashDates && ambiguousSlashDate(v)) return fail(c, 'ambiguous_date');
+    const day = cellDate(v, ctx.date1904, ctx.slashDates ?? 'day-first');
     if (!day) return fail(c, 'invalid_date');
     const range = opts.range ?? schoolDays;
     if (day < range.from || day > range.to) return fail(c, 'date_out_of_range');

@@ -49,7 +49,7 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
   for await (const ev of readImportRows(file, spec.fields, { maxRows: deps.maxRows })) {
     if (ev.type === 'header') {
       header = ev;
-      parseRow = rowParser(spec, { date1904: ev.date1904, today });
+      parseRow = rowParser(spec, { date1904: ev.date1904, today, slashDates: ev.slashDates });
       continue;
     }
     rows += 1;

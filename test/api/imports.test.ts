@@ -184,6 +184,27 @@ describe('imports: food-entitlements, ministry-shipment, kindergarten-attendance
     expect(statuses.every((s) => s.validFrom === '2020-02-01' && s.validTo === '2020-07-31')).to.equal(true);
   });
 
+  it('food-entitlements: a .csv with month-first slashed dates is read as it meant; one whose dates read both ways is refused row by row, saying why', async () => {
+    const { token } = await principalOf();
+    const head = 'Personas kods,Vārds,Uzvārds,Statuss,Derīgs no,Derīgs līdz';
+    const us = [head, '100109-20601,Rihards,Kalniņš,trūcīga,2/1/2020,7/31/2020', '110210-20611,Evelīna,Ozola,trūcīga,9/1/2020,12/31/2020'].join('\r\n');
+    const read = await importFile(token, { kind: 'food-entitlements' }, Buffer.from(us), 'statusi.csv');
+    expect(read.summary).to.include({ rows: 2, created: 2, rejected: 0 });
+    expect((await FamilyStatusModel.find().lean()).map((s) => [s.validFrom, s.validTo]).sort()).to.deep.equal([
+      ['2020-02-01', '2020-07-31'],
+      ['2020-09-01', '2020-12-31'],
+    ]);
+
+    const unclear = [head, '120311-20629,Niks,Priede,trūcīga,2/1/2020,3/1/2020'].join('\r\n');
+    const refused = await importFile(token, { kind: 'food-entitlements' }, Buffer.from(unclear), 'statusi.csv');
+    expect(refused.summary).to.include({ rows: 1, created: 0, rejected: 1 });
+    expect(refused.errors.map((e) => [e.row, e.column, e.code])).to.deep.equal([
+      [2, 'Derīgs no', 'ambiguous_date'],
+      [2, 'Derīgs līdz', 'ambiguous_date'],
+    ]);
+    expect(refused.errors[0]!.message).to.equal(lv.imports.issues.ambiguous_date!.replace('{{column}}', 'Derīgs no'));
+  });
+
   it('food-entitlements: a validity ending before it starts and an unknown status are rejected', async () => {
     const { token } = await principalOf();
     const file = await makeWorkbook(

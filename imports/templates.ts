@@ -66,8 +66,9 @@ export async function buildTemplate(
     // Inline lists need no helper sheet; the labels contain no commas or quotes.
     const list = `"${choices.map((c) => c[lang]).join(',')}"`;
     // One validation over the column's range, not one per cell: exceljs squeezes per-cell ones into
-    // ranges sorted as text (E10 before E2), writing overlapping ranges (E10:E201 and E2:E201),
-    // which LibreOffice and Numbers cut to the first and Excel may offer to repair.
+    // ranges sorted as text (E10 before E2), writing overlapping ones (E10:E201 and E2:E201); a
+    // program that keeps the first of two overlapping lists (as reported of some versions of
+    // Numbers and LibreOffice) then offers none on rows 2 to 9.
     const letter = data.getColumn(col).letter;
     (data as unknown as WithValidations).dataValidations.add(`${letter}2:${letter}${listRows + 1}`, { type: 'list', allowBlank: true, formulae: [list] });
   });

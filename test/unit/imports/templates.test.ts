@@ -77,7 +77,7 @@ describe('import templates', () => {
     }
   });
 
-  it('writes one drop-down range per column, none overlapping, as LibreOffice and Excel read them whole', async () => {
+  it('writes one drop-down range per column, none overlapping', async () => {
     const spec = kindSpecs['device-needs'];
     const bytes = await buildTemplate(spec, 'lv', text);
     const sheet = unzipEntries(bytes).find((e) => e.name === 'xl/worksheets/sheet2.xml')!.data.toString('utf8');

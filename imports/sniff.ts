@@ -12,7 +12,7 @@ export type ZipPart = { name: string; localOffset: number; dataStart: number; co
 
 export type ZipInspection =
   | { ok: true; entries: number; totalUncompressed: number; parts: ZipPart[]; cdOffset: number }
-  | { ok: false; code: 'not_a_spreadsheet' | 'damaged_file' | 'zip_bomb' | 'too_many_entries'; detail: string };
+  | { ok: false; code: 'not_a_spreadsheet' | 'opendocument' | 'damaged_file' | 'zip_bomb' | 'too_many_entries'; detail: string };
 
 const zipLocal = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const ole = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
@@ -226,13 +226,23 @@ export function inspectZip(file: Buffer, limits = zipLimits): ZipInspection {
   if (total >= ratioFloor && total > totalCompressed * limits.maxRatio) {
     return fail('zip_bomb', `${total} bytes from ${totalCompressed} in all (more than ${limits.maxRatio}:1)`);
   }
+  if (!names.has('xl/workbook.xml') && isOpenDocumentSpreadsheet(file, parts)) return fail('opendocument', 'an OpenDocument spreadsheet');
   for (const part of requiredParts) {
     if (!names.has(part)) return fail('not_a_spreadsheet', `no ${part}`);
   }
   return { ok: true, entries, totalUncompressed: total, parts, cdOffset };
 }
 
-function fail(code: 'not_a_spreadsheet' | 'damaged_file' | 'zip_bomb' | 'too_many_entries', detail: string): ZipInspection {
+// LibreOffice's own format (.ods) is a zip too, opening with a stored `mimetype` entry naming it; a
+// principal who saved there is told how to save an .xlsx instead of that this is no spreadsheet.
+const odsMimeType = Buffer.from('application/vnd.oasis.opendocument.spreadsheet');
+
+function isOpenDocumentSpreadsheet(file: Buffer, parts: ZipPart[]): boolean {
+  const mime = parts.find((p) => p.name === 'mimetype');
+  return !!mime && mime.method === 0 && file.subarray(mime.dataStart, mime.dataStart + mime.compressed).equals(odsMimeType);
+}
+
+function fail(code: 'not_a_spreadsheet' | 'opendocument' | 'damaged_file' | 'zip_bomb' | 'too_many_entries', detail: string): ZipInspection {
   return { ok: false, code, detail };
 }
 

@@ -28,7 +28,7 @@ import { inspectZip, type ZipPart } from './sniff.ts';
 
 /** Why a workbook's zip cannot be read; the codes match the upload checks. */
 export class XlsxPartsError extends Error {
-  readonly code: 'not_a_spreadsheet' | 'zip_bomb' | 'too_many_entries' | 'xml_declarations' | 'too_much_text' | 'damaged_file';
+  readonly code: 'not_a_spreadsheet' | 'opendocument' | 'zip_bomb' | 'too_many_entries' | 'xml_declarations' | 'too_much_text' | 'damaged_file';
   constructor(code: XlsxPartsError['code'], detail: string) {
     super(detail);
     this.code = code;

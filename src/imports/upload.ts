@@ -38,6 +38,6 @@ export function checkSpreadsheet(bytes: Buffer): 'xlsx' | 'csv' {
   if (kind === 'unsupported') throw new AppError(415, 'not_a_spreadsheet');
   if (kind === 'csv') return 'csv';
   const zip = inspectZip(bytes, zipLimits);
-  if (!zip.ok) throw zip.code === 'not_a_spreadsheet' ? new AppError(415, 'not_a_spreadsheet') : new ValidationError(zip.code);
+  if (!zip.ok) throw zip.code === 'not_a_spreadsheet' || zip.code === 'opendocument' ? new AppError(415, zip.code) : new ValidationError(zip.code);
   return 'xlsx';
 }

@@ -10,6 +10,7 @@ import { FamilyStatusModel } from '../../src/foodcards/model.ts';
 import { AttendanceModel } from '../../src/kindergartens/model.ts';
 import { loadCatalogue } from '../../src/i18n/index.ts';
 import { personalCodes } from '../support/personalCodes.ts';
+import { makeZip } from '../support/zip.ts';
 
 const lv = loadCatalogue('lv') as { imports: { issues: Record<string, string> } };
 
@@ -272,12 +273,14 @@ describe('imports: food-entitlements, ministry-shipment, kindergarten-attendance
 describe('imports: bad files are refused with their own code, nothing written', () => {
   beforeEach(resetData);
 
-  it('no file, unknown kind, a renamed PDF, an old .xls, a password-protected workbook, a zip bomb', async () => {
+  it('no file, unknown kind, a renamed PDF, a LibreOffice .ods, an old .xls, a password-protected workbook, a zip bomb', async () => {
     const { token } = await principalOf();
     const code = async (p: ReturnType<typeof upload>, status: number) => (await p.expect(status)).body.error.code;
     expect(await code(upload(token, { kind: 'device-needs' }, null), 400)).to.equal('no_file');
     expect(await code(upload(token, { kind: 'pets' }, Buffer.from('x')), 400)).to.equal('unknown_kind');
     expect(await code(upload(token, { kind: 'device-needs' }, Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n\u0000'), 'list.xlsx'), 415)).to.equal('not_a_spreadsheet');
+    const ods = makeZip([{ name: 'mimetype', data: Buffer.from('application/vnd.oasis.opendocument.spreadsheet'), store: true }, { name: 'content.xml', data: Buffer.from('<office:document-content/>') }]);
+    expect(await code(upload(token, { kind: 'device-needs' }, ods, 'saraksts.ods'), 415)).to.equal('opendocument');
     const ole = Buffer.alloc(4096);
     Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(ole);
     expect(await code(upload(token, { kind: 'device-needs' }, ole, 'old.xls'), 415)).to.equal('old_xls');

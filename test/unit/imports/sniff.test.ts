@@ -190,6 +190,13 @@ describe('inspectZip', () => {
     expect(failure(inspectZip(makeZip([{ name: 'photo.jpg', data: Buffer.from('x') }]))).code).to.equal('not_a_spreadsheet');
   });
 
+  it('tells a LibreOffice spreadsheet (.ods) by its stored mimetype, and a LibreOffice text document from it', () => {
+    const odf = (mime: string) => makeZip([{ name: 'mimetype', data: Buffer.from(mime), store: true }, { name: 'content.xml', data: Buffer.from('<office:document-content/>') }]);
+    expect(sniffFile(odf('application/vnd.oasis.opendocument.spreadsheet'))).to.equal('xlsx');
+    expect(failure(inspectZip(odf('application/vnd.oasis.opendocument.spreadsheet'))).code).to.equal('opendocument');
+    expect(failure(inspectZip(odf('application/vnd.oasis.opendocument.text'))).code).to.equal('not_a_spreadsheet');
+  });
+
   it('finds the end record behind a comment', () => {
     const withComment = makeZip([contentTypes, workbook], { comment: 'x'.repeat(40_000) });
     expect(inspectZip(withComment).ok).to.equal(true);

@@ -1,13 +1,26 @@
 /**
  * Reading a .csv as Latvian schools save them: Excel writes UTF-8 (with a BOM) for "CSV UTF-8" and
  * the Windows code page, 1257 (Baltic), for plain "CSV"; the delimiter is `;` under Latvian regional
- * settings and `,` elsewhere.
+ * settings and `,` elsewhere. Excel's "Unicode Text" (tab separated, often saved as .txt or renamed
+ * .csv) is UTF-16 with its byte-order mark: older Excel's only way to keep Latvian letters.
  */
 
 const bom = [0xef, 0xbb, 0xbf];
 
-/** Decodes CSV bytes: UTF-8 (BOM stripped) when valid, otherwise Windows-1257. */
-export function decodeCsv(bytes: Buffer): { text: string; encoding: 'utf-8' | 'windows-1257' } {
+export type CsvEncoding = 'utf-8' | 'windows-1257' | 'utf-16le' | 'utf-16be';
+
+/** The UTF-16 a byte-order mark announces, if the bytes start with one. */
+export function utf16Of(bytes: Buffer): 'utf-16le' | 'utf-16be' | null {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  return null;
+}
+
+/** Decodes CSV bytes: UTF-16 after its byte-order mark, UTF-8 (BOM stripped) when valid, otherwise Windows-1257. */
+export function decodeCsv(bytes: Buffer): { text: string; encoding: CsvEncoding } {
+  const utf16 = utf16Of(bytes);
+  // The decoder drops the byte-order mark itself; an odd last byte becomes U+FFFD.
+  if (utf16) return { text: new TextDecoder(utf16).decode(bytes), encoding: utf16 };
   const body = bytes[0] === bom[0] && bytes[1] === bom[1] && bytes[2] === bom[2] ? bytes.subarray(3) : bytes;
   try {
     // ignoreBOM: the BOM is already gone; a second one would be content, not a marker.

@@ -4,9 +4,10 @@
  * old .xls renamed to .xlsx), and each case deserves its own stable code rather than a parser crash.
  */
 
+import { utf16Of } from './csv.ts';
+
 export type FileKind = 'xlsx' | 'csv' | 'xls' | 'encrypted' | 'unsupported';
 
-/** One entry of the zip as its central directory describes it. */
 /** One zip entry as the central directory describes it; `crc` is the CRC-32 of its uncompressed bytes. */
 export type ZipPart = { name: string; localOffset: number; dataStart: number; compressed: number; uncompressed: number; method: number; crc: number };
 
@@ -34,9 +35,6 @@ const binarySignatures: Buffer[] = [
   Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]), // 7z
   Buffer.from('Rar!'),
   Buffer.from('{\\rtf'),
-  // Excel's "Unicode text" is UTF-16; only UTF-8 and Windows-1257 text is read.
-  Buffer.from([0xff, 0xfe]),
-  Buffer.from([0xfe, 0xff]),
 ];
 
 // Markup that some systems export with an .xls name (HTML tables, SpreadsheetML 2003); not CSV.
@@ -62,10 +60,16 @@ export function sniffFile(head: Buffer): FileKind {
     return head.includes(encryptedPackage) ? 'encrypted' : 'xls';
   }
   if (binarySignatures.some((sig) => startsWith(head, sig))) return 'unsupported';
+  // Excel's "Unicode Text": UTF-16 after its byte-order mark, so every other byte of Latin text is NUL.
+  const utf16 = utf16Of(head);
+  if (utf16) return looksLikeCsv(new TextDecoder(utf16).decode(head.subarray(0, textWindow))) ? 'csv' : 'unsupported';
   if (head.subarray(0, nulWindow).includes(0)) return 'unsupported';
-  const text = sampleText(head.subarray(0, textWindow));
-  if (markupStart.test(text.replace(/^\uFEFF/, ''))) return 'unsupported';
-  return controlShare(text) > maxControlShare ? 'unsupported' : 'csv';
+  return looksLikeCsv(sampleText(head.subarray(0, textWindow))) ? 'csv' : 'unsupported';
+}
+
+function looksLikeCsv(text: string): boolean {
+  if (markupStart.test(text.replace(/^\uFEFF/, ''))) return false;
+  return controlShare(text) <= maxControlShare;
 }
 
 function startsWith(buf: Buffer, prefix: Buffer): boolean {

@@ -123,6 +123,16 @@ describe('imports: device-needs', () => {
     expect((await PupilModel.findOne().lean())?.lastName).to.equal('Šķēle');
   });
 
+  it('reads Excel’s “Unicode Text” (UTF-16, tab separated) saved with a .txt or .csv name', async () => {
+    const { token } = await principalOf();
+    const [code] = personalCodes(1);
+    const text = `Klase\tVārds\tUzvārds\tPersonas kods\tIerīce\r\n3.a\tĢirts\tŠķēle\t${code}\tplanšete\r\n`;
+    const file = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const res = await importFile(token, { kind: 'device-needs' }, file, 'saraksts.txt');
+    expect(res.summary).to.include({ rows: 1, created: 1, rejected: 0 });
+    expect(await PupilModel.findOne({}, { firstName: 1, lastName: 1 }).lean()).to.include({ firstName: 'Ģirts', lastName: 'Šķēle' });
+  });
+
   it('a .csv with a quote never closed keeps every pupil after it; one closed lines later rejects its row, and no code lands in a name', async () => {
     const { token } = await principalOf();
     const codes = personalCodes(5);

@@ -20,7 +20,7 @@ export function uploadForm(ctx: PageContext, t: TFunction, institutions: Array<{
     : ''}
   <label for="file">${t('imports.page.file')}</label>
   ${state.error ? html`<p id="file-error" class="notice error" role="alert">${state.error}</p>` : ''}
-  <input id="file" name="file" type="file" accept=".xlsx,.csv" required aria-describedby="${state.error ? 'file-error file-help' : 'file-help'}"${state.error ? html` aria-invalid="true" autofocus` : ''}>
+  <input id="file" name="file" type="file" accept=".xlsx,.csv,.txt" required aria-describedby="${state.error ? 'file-error file-help' : 'file-help'}"${state.error ? html` aria-invalid="true" autofocus` : ''}>
   <p id="file-help" class="muted">${help}</p>
   <input type="hidden" name="dryRun" value="true">
   <button type="submit">${t('imports.page.preview')}</button>

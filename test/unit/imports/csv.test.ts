@@ -41,6 +41,15 @@ describe('decodeCsv', () => {
     expect(decodeCsv(bytes)).to.deep.equal({ text, encoding: 'windows-1257' });
   });
 
+  it('reads Excel’s “Unicode Text”: UTF-16, little- or big-endian, after its byte-order mark', () => {
+    const text = 'Klase\tVārds\tUzvārds\r\n3.a\tĢirts\tŠķēle\r\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    expect(decodeCsv(le)).to.deep.equal({ text, encoding: 'utf-16le' });
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+    expect(decodeCsv(be)).to.deep.equal({ text, encoding: 'utf-16be' });
+    expect(rows(decodeCsv(le).text)[1]?.values).to.deep.equal([undefined, '3.a', 'Ģirts', 'Šķēle']);
+  });
+
   it('reads pure ASCII as UTF-8', () => {
     expect(decodeCsv(Buffer.from('a;b\n1;2\n')).encoding).to.equal('utf-8');
   });

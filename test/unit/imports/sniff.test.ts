@@ -80,8 +80,12 @@ describe('sniffFile', () => {
     expect(sniffFile(Buffer.alloc(0))).to.equal('unsupported');
   });
 
-  it('refuses UTF-16 text, which the CSV reader does not decode', () => {
-    expect(sniffFile(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Klase\tVārds\r\n', 'utf16le')]))).to.equal('unsupported');
+  it('takes Excel’s “Unicode Text” (UTF-16 after its byte-order mark) for CSV, but not binary behind such a mark', () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Klase\tVārds\r\n5.a\tĢirts\r\n', 'utf16le')]);
+    expect(sniffFile(le)).to.equal('csv');
+    const be = Buffer.from(le.subarray(2)).swap16();
+    expect(sniffFile(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).to.equal('csv');
+    expect(sniffFile(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('\u0001\u0002\u0003'.repeat(50), 'utf16le')]))).to.equal('unsupported');
   });
 
   it('takes UTF-8 (with or without BOM) and Windows-1257 text for CSV', () => {

@@ -74,7 +74,7 @@ export function importApiRoutes(queue: ImportQueue, maxBytes: number): Router {
     const kind = imp.kind as ImportKind;
     const issues = await ImportIssueModel.find({ importId: String(imp._id) }).sort({ row: 1 }).lean();
     const bytes = await readFile(imp.fileId);
-    res.attachment(`${imp.fileName.replace(/\.(xlsx|csv)$/i, '')} - ${t('imports.report.fileSuffix')}.xlsx`).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.attachment(`${imp.fileName.replace(/\.(xlsx|csv|txt)$/i, '')} - ${t('imports.report.fileSuffix')}.xlsx`).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     await writeReport(
       { format: imp.format as 'xlsx' | 'csv', bytes },
       kindSpecs[kind].fields,

@@ -106,7 +106,7 @@ async function* xlsxSheets(bytes: Buffer, meta: ReadingMeta): AsyncGenerator<She
   }
 }
 
-/** A .csv in UTF-8 or Windows-1257 as one sheet. */
+/** A .csv (UTF-8, Windows-1257 or UTF-16) as one sheet, with what its text shows of its slashed dates. */
 async function* csvSheets(bytes: Buffer, meta: ReadingMeta): AsyncGenerator<Sheet> {
   const { text } = decodeCsv(bytes);
   const evidence = new SlashDateEvidence();

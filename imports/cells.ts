@@ -87,24 +87,21 @@ export function ambiguousSlashDate(v: unknown): boolean {
 const slashedInText = /(?<![\d/])(\d{1,2})\/(\d{1,2})\/\d{4}(?![\d/])/gu;
 
 /**
- * What a file's slashed dates show of their order, gathered from its text (a .csv's, or a
- * workbook's shared strings, chunk by chunk). A day over 12 in first place shows day first, in
- * second place month first; a file showing both, or neither, settles nothing.
+ * What a file's slashed dates show of their order, gathered from its text (a .csv's whole text, or
+ * a workbook's cell texts one by one). A day over 12 in first place shows day first, in second
+ * place month first; a file showing both, or neither, settles nothing.
  */
 export class SlashDateEvidence {
   private dayFirst = false;
   private monthFirst = false;
-  private tail = '';
 
+  /** Looks through one whole text: a .csv, or one cell's. */
   feed(text: string): void {
-    // A date cut at a chunk's end is seen whole with the next chunk; seeing one twice changes nothing.
-    const joined = this.tail + text;
-    for (const m of joined.matchAll(slashedInText)) {
+    for (const m of text.matchAll(slashedInText)) {
       const [a, b] = [Number(m[1]), Number(m[2])];
       if (a > 12 && b >= 1 && b <= 12) this.dayFirst = true;
       if (b > 12 && a >= 1 && a <= 12) this.monthFirst = true;
     }
-    this.tail = joined.slice(-16);
   }
 
   order(): SlashOrder | null {

@@ -102,11 +102,14 @@ function detectDelimiter(text: string): string {
       // As in the parser, a quote opens a quoted field only at its start; any candidate counts as a
       // field boundary here since the delimiter is not known yet.
       nonBlank = true;
+      const opened = i;
       for (i++; i < end; i++) {
         if (text.charCodeAt(i) !== 0x22) continue;
         if (text.charCodeAt(i + 1) === 0x22) i++;
         else break;
       }
+      // Never closed within the sample: read on from just after it, as the parser does.
+      if (i >= end) i = opened;
       atFieldStart = false;
       continue;
     }
@@ -131,17 +134,28 @@ function detectDelimiter(text: string): string {
   return counts[best]! > 0 ? candidates[best]! : ';';
 }
 
-// A line inside a quoted field with this many delimiters is a record swallowed by the quote: every
-// kind has at least four columns, and a cell's own text (an address over two lines) has fewer.
-const delimitersOfARecord = 3;
-
 type CsvRecord = { fields: string[]; notes: CsvNote[] };
+
+/**
+ * Whether a quoted field that ran over line breaks swallowed rows of the file. In a sound file a
+ * closing quote is followed by a delimiter or a line end; a quote left open is closed by the next
+ * field's opening quote, with that field's text right after it. And a line within the field as
+ * wide as the rows before it (the header's delimiters) is a whole record; a cell's own text over
+ * two lines (an address, a note) has fewer.
+ */
+function joinedRows(lines: string[], next: number, d: number, width: number): boolean {
+  if (lines.length < 2) return false;
+  if (!Number.isNaN(next) && next !== d && next !== 0x0a && next !== 0x0d) return true;
+  return lines.slice(1).some((line) => count(line, d) >= Math.max(1, width - 1));
+}
 
 /** Records split into fields, with the quotes that went wrong. */
 function* records(text: string, delimiter: string): Generator<CsvRecord> {
   const n = text.length;
   const d = delimiter.charCodeAt(0);
   let i = 0;
+  // The most fields a record had so far (the header's, once it is read).
+  let width = 0;
   while (i < n) {
     const fields: string[] = [];
     const notes: CsvNote[] = [];
@@ -169,8 +183,7 @@ function* records(text: string, delimiter: string): Generator<CsvRecord> {
             break;
           }
         }
-        const lines = field.split(/\r\n|\r|\n/u);
-        if (lines.slice(1).some((line) => count(line, d) >= delimitersOfARecord)) notes.push({ column: fields.length, code: 'rows_joined' });
+        if (joinedRows(field.split(/\r\n|\r|\n/u), text.charCodeAt(i), d, width)) notes.push({ column: fields.length, code: 'rows_joined' });
       }
       // Unquoted text, or whatever follows a closing quote before the delimiter (`"a"b` is `ab`, as in Excel).
       const from = i;
@@ -188,6 +201,7 @@ function* records(text: string, delimiter: string): Generator<CsvRecord> {
       break;
     }
     if (i < n) i += text.charCodeAt(i) === 0x0d && text.charCodeAt(i + 1) === 0x0a ? 2 : 1;
+    width = Math.max(width, fields.length);
     yield { fields, notes: notes.filter((note) => note.column < maxColumns) };
   }
 }

@@ -70,7 +70,7 @@ function readingOrder(sheets: SheetPart[]): SheetPart[] {
   return [...visible.filter((s) => !instructions(s)), ...visible.filter(instructions)];
 }
 
-async function openChecked(bytes: Buffer, text: (chunk: Buffer) => void) {
+async function openChecked(bytes: Buffer, text: (cellText: string) => void) {
   try {
     return await openXlsx(bytes, zipLimits, undefined, text);
   } catch (err) {
@@ -81,9 +81,9 @@ async function openChecked(bytes: Buffer, text: (chunk: Buffer) => void) {
 
 /** Streams the chosen worksheets of an .xlsx with exceljs' WorkbookReader: one row in memory at a time. */
 async function* xlsxSheets(bytes: Buffer, meta: ReadingMeta): AsyncGenerator<Sheet> {
-  // Text dates live in the shared strings or inline in the sheets, which are checked before reading.
+  // Text dates are string cells, whose texts are looked through as the parts are checked.
   const evidence = new SlashDateEvidence();
-  const file = await openChecked(bytes, (chunk) => evidence.feed(chunk.toString('latin1')));
+  const file = await openChecked(bytes, (text) => evidence.feed(text));
   meta.slashDates = evidence.order();
   const order = readingOrder(file.sheets);
   const reader = workbookReader(file.stream(order), {

@@ -237,13 +237,15 @@ export function inspectZip(file: Buffer, limits = zipLimits): ZipInspection {
   return { ok: true, entries, totalUncompressed: total, parts, cdOffset };
 }
 
-// LibreOffice's own format (.ods) is a zip too, opening with a stored `mimetype` entry naming it; a
-// principal who saved there is told how to save an .xlsx instead of that this is no spreadsheet.
-const odsMimeType = Buffer.from('application/vnd.oasis.opendocument.spreadsheet');
+// LibreOffice's own format (.ods, or an .ots template) is a zip too, opening with a stored
+// `mimetype` entry naming it; a principal who saved there is told how to save an .xlsx instead of
+// that this is no spreadsheet.
+const odsTypes = ['application/vnd.oasis.opendocument.spreadsheet', 'application/vnd.oasis.opendocument.spreadsheet-template'];
 
 function isOpenDocumentSpreadsheet(file: Buffer, parts: ZipPart[]): boolean {
   const mime = parts.find((p) => p.name === 'mimetype');
-  return !!mime && mime.method === 0 && file.subarray(mime.dataStart, mime.dataStart + mime.compressed).equals(odsMimeType);
+  if (!mime || mime.method !== 0 || mime.compressed > 100) return false;
+  return odsTypes.includes(file.subarray(mime.dataStart, mime.dataStart + mime.compressed).toString('latin1'));
 }
 
 function fail(code: 'not_a_spreadsheet' | 'opendocument' | 'damaged_file' | 'zip_bomb' | 'too_many_entries', detail: string): ZipInspection {

@@ -247,6 +247,40 @@ class MergeScanner {
   }
 }
 
+// A cell holds at most 32,767 characters; its XML, with entities, somewhat more.
+const maxCellXml = 256 * 1024;
+// <t> and <x:t> elements (a shared or inline string, or a rich-text run of one), not <tableParts> or <t/>.
+const textElement = /<(?:[\w.-]+:)?t(?:\s[^>]*)?>([^<]*)<\/(?:[\w.-]+:)?t>/gu;
+const textElementOpen = /<(?:[\w.-]+:)?t[\s>]/u;
+
+/**
+ * Hands over the text of each `<t>` element of a part fed chunk by chunk: what cells say, without
+ * formulas, numbers or attributes. An element cut at a chunk's end is completed by the next chunk;
+ * one longer than any cell is left out. Entities stay as written (the callers look for digits and
+ * slashes), and latin1 decodes any byte, so a letter cut at the seam does no harm.
+ */
+class TextElements {
+  private tail = '';
+  private readonly emit: (text: string) => void;
+  constructor(emit: (text: string) => void) {
+    this.emit = emit;
+  }
+
+  feed(chunk: Buffer): void {
+    const text = this.tail + chunk.toString('latin1');
+    let end = 0;
+    for (const m of text.matchAll(textElement)) {
+      this.emit(m[1]!);
+      end = m.index + m[0].length;
+    }
+    const rest = text.slice(end);
+    const open = rest.search(textElementOpen);
+    // An element begun and not yet ended waits for the next chunk; otherwise only a tag's start can be cut.
+    const kept = open >= 0 ? rest.slice(open) : rest.slice(-8);
+    this.tail = kept.length <= maxCellXml ? kept : '';
+  }
+}
+
 const xmlEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 function xmlText(s: string): string {
   return s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/giu, (all, e: string) => {
@@ -297,10 +331,10 @@ function sheetParts(listed: Array<{ path: string; name: string; hidden: boolean 
  * Checks an .xlsx's zip and reads its sheet list and merged cells (of the sheets that are not
  * hidden, which are never read); the stream it then gives hands exceljs' WorkbookReader the parts
  * it uses in the order it needs them, with only the worksheets asked for, in the order asked.
- * `cellText` is handed each inflated chunk of the shared strings and of the visible worksheets,
- * where cells' text is, for what the caller wants to know of the whole file before reading it.
+ * `cellText` is handed the text of every string cell, shared (whichever sheet uses it) or inline
+ * in a visible worksheet, for what the caller wants to know of the whole file before reading it.
  */
-export async function openXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimits = textLimits, cellText: (chunk: Buffer) => void = () => {}): Promise<XlsxFile> {
+export async function openXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimits = textLimits, cellText: (text: string) => void = () => {}): Promise<XlsxFile> {
   const zip = inspectZip(bytes, limits);
   if (!zip.ok) throw new XlsxPartsError(zip.code, zip.detail);
   checkNoOverlap(zip.parts, zip.cdOffset);
@@ -315,7 +349,8 @@ export async function openXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimit
   const rels = new TextPrefix(maxListBytes);
   for (const part of fixed) {
     const read = part.name === 'xl/workbook.xml' ? workbook : part.name === 'xl/_rels/workbook.xml.rels' ? rels : null;
-    await checkPart(bytes, part, text, read ? (c) => read.feed(c) : part.name === sharedStringsPart ? cellText : undefined);
+    const strings = part.name === sharedStringsPart ? new TextElements(cellText) : null;
+    await checkPart(bytes, part, text, read ? (c) => read.feed(c) : strings ? (c) => strings.feed(c) : undefined);
   }
   const sheets = sheetParts(
     listedSheets(workbook.text(), rels.text()),
@@ -326,7 +361,8 @@ export async function openXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimit
   for (const part of worksheets) {
     const sheet = sheetOf.get(part.name)!;
     const scanner = sheet.hidden ? null : new MergeScanner(sheet.merges, budget);
-    await checkPart(bytes, part, text, scanner ? (c) => (scanner.feed(c), cellText(c)) : undefined);
+    const inline = new TextElements(cellText);
+    await checkPart(bytes, part, text, scanner ? (c) => (scanner.feed(c), inline.feed(c)) : undefined);
   }
 
   return {

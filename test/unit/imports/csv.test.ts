@@ -133,6 +133,20 @@ describe('parseCsv', () => {
     expect(rest).to.deep.equal([]);
     const address = 'Klase,Vārds,Adrese,Ierīce\n5.a,Anna,"Rīga,\nBrīvības iela 1, dz. 5",dators\n5.b,Jānis,x,dators\n';
     expect(rows(address).map((r) => r.notes ?? [])).to.deep.equal([[], [], []]);
+    // A note over two lines with more commas than a short list has, in a list as wide as device needs.
+    const wide = 'Klase,Vārds,Uzvārds,Personas kods,Ierīce,Tālrunis,Adrese,Piezīmes\n5.a,Anna,Ozola,010115-12345,dators,,"Brīvības iela 1,\nRīga, Rīgas nov., LV-1010, Latvija","Alerģija:\nrieksti, piens, olas, zivis"\n';
+    expect(rows(wide).map((r) => r.notes ?? [])).to.deep.equal([[], []]);
+  });
+
+  it('marks a quote left open in a row’s last cell and closed by the next row’s first quoted cell as rows joined', () => {
+    const text = 'Klase;Vārds;Uzvārds;Personas kods;Ierīce;Adrese\n5.a;Anna;Ozola;010115-12345;dators;"Rīga\n6.b;"Jānis";Kalniņš;150606-20126;dators;\n7.c;Ilze;Liepa;020202-22228;dators;\n';
+    const read = rows(text);
+    expect(read[1]?.notes).to.deep.equal([{ column: 6, code: 'rows_joined' }]);
+    expect(read.slice(2).map((r) => r.values[2])).to.deep.equal(['Ilze']);
+  });
+
+  it('finds the delimiter past a quote in the header that is never closed', () => {
+    expect(rows('Vārds,"Uzvārds,Personas kods,Klase\nAnna,Ozola,010115-12345,5.a\n')[1]?.values).to.deep.equal([undefined, 'Anna', 'Ozola', '010115-12345', '5.a']);
   });
 
   it('reads a Windows-1257 file end to end', () => {

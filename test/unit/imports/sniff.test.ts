@@ -198,6 +198,8 @@ describe('inspectZip', () => {
     const odf = (mime: string) => makeZip([{ name: 'mimetype', data: Buffer.from(mime), store: true }, { name: 'content.xml', data: Buffer.from('<office:document-content/>') }]);
     expect(sniffFile(odf('application/vnd.oasis.opendocument.spreadsheet'))).to.equal('xlsx');
     expect(failure(inspectZip(odf('application/vnd.oasis.opendocument.spreadsheet'))).code).to.equal('opendocument');
+    expect(failure(inspectZip(odf('application/vnd.oasis.opendocument.spreadsheet-template'))).code).to.equal('opendocument');
+    expect(failure(inspectZip(odf('application/vnd.oasis.opendocument.spreadsheet-extra'))).code).to.equal('not_a_spreadsheet');
     expect(failure(inspectZip(odf('application/vnd.oasis.opendocument.text'))).code).to.equal('not_a_spreadsheet');
   });
 

@@ -97,6 +97,8 @@ export class SlashDateEvidence {
 
   /** Looks through one whole text: a .csv, or one cell's. */
   feed(text: string): void {
+    // Most cells hold no slash; a workbook hands over every string cell it has.
+    if (!text.includes('/')) return;
     for (const m of text.matchAll(slashedInText)) {
       const [a, b] = [Number(m[1]), Number(m[2])];
       if (a > 12 && b >= 1 && b <= 12) this.dayFirst = true;

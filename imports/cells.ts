@@ -75,12 +75,19 @@ export function cellDate(v: unknown, date1904 = false, slashOrder: SlashOrder = 
   return textDate(cellText(v), date1904, slashOrder);
 }
 
+/** The order a slashed date's own numbers show (`a/b/yyyy`): a number over 12 can only be the day. */
+function orderShown(a: number, b: number): SlashOrder | null {
+  if (a > 12 && b <= 12) return 'day-first';
+  if (b > 12 && a <= 12) return 'month-first';
+  return null;
+}
+
 /** True for a slashed date text that reads as two different days, day first or month first ("2/1/2020"). */
 export function ambiguousSlashDate(v: unknown): boolean {
   const m = slashedPattern.exec(cellText(v));
   if (!m) return false;
   const [a, b] = [Number(m[1]), Number(m[2])];
-  return a !== b && a >= 1 && a <= 12 && b >= 1 && b <= 12;
+  return a !== b && Math.min(a, b) >= 1 && Math.max(a, b) <= 12;
 }
 
 // A slashed date anywhere in a text: a part over 12 shows the file's order.
@@ -100,9 +107,11 @@ export class SlashDateEvidence {
     // Most cells hold no slash; a workbook hands over every string cell it has.
     if (!text.includes('/')) return;
     for (const m of text.matchAll(slashedInText)) {
-      const [a, b] = [Number(m[1]), Number(m[2])];
-      if (a > 12 && b >= 1 && b <= 12) this.dayFirst = true;
-      if (b > 12 && a >= 1 && a <= 12) this.monthFirst = true;
+      const shown = orderShown(Number(m[1]), Number(m[2]));
+      // Only a real day counts: 13/0/2020 shows nothing.
+      if (!shown || !textToDay(m[0], shown)) continue;
+      if (shown === 'day-first') this.dayFirst = true;
+      else this.monthFirst = true;
     }
   }
 
@@ -280,7 +289,7 @@ function textToDay(s: string, slashOrder: SlashOrder): string | null {
   const slashed = slashedPattern.exec(s);
   if (slashed) {
     const [a, b] = [Number(slashed[1]), Number(slashed[2])];
-    const monthFirst = b > 12 || (a <= 12 && slashOrder === 'month-first');
+    const monthFirst = (orderShown(a, b) ?? slashOrder) === 'month-first';
     return monthFirst ? realDay(Number(slashed[3]), a, b) : realDay(Number(slashed[3]), b, a);
   }
   let m = dottedPattern.exec(s) ?? dashedPattern.exec(s);

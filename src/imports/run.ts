@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { kindSpecs, rowParser, type ImportKind, type ParsedRow, type RowIssue } from '../../imports/kinds/index.ts';
-import { readImportRows, SpreadsheetError, type HeaderEvent, type SourceFile } from '../../imports/readWorkbook.ts';
+import { readImportRows, SpreadsheetError, type HeaderEvent, type RowEvent, type RowNote, type SourceFile } from '../../imports/readWorkbook.ts';
 import type { PersonalCodeKey } from '../pupils/personalCodes.ts';
 import { rigaToday } from '../shared/dates.ts';
 import { appliers } from './apply/index.ts';
@@ -11,6 +11,11 @@ import { readFile } from './storage.ts';
 export type RunDeps = { key: PersonalCodeKey; maxRows: number; batchSize?: number };
 const checkedEvery = 5000;
 type Issue = { row: number; column: string | null; field: string | null; code: string; severity: 'error' | 'warning'; phase: 'parse' | 'apply' };
+
+/** A row's notes from reading (see RowNote) of one severity; most rows have none. */
+function notesOf(ev: RowEvent, severity: Issue['severity']): RowNote[] {
+  return ev.notes ? ev.notes.filter((n) => n.severity === severity) : [];
+}
 
 function columnOf(header: HeaderEvent, field: string | null): string | null {
   return field ? (header.match.columns[field]?.header ?? null) : null;
@@ -57,11 +62,10 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
     const push = (list: RowIssue[], severity: Issue['severity']) =>
       list.forEach((i) => issueBuffer.push({ row: ev.rowNumber, field: i.field, column: columnOf(header!, i.field), code: i.code, severity, phase: 'parse' }));
     // What reading found (a .csv's quote gone wrong) comes before what the cells' checks found.
-    const noted = (severity: Issue['severity']) => (ev.notes ?? []).filter((n) => n.severity === severity);
-    const warnings = [...noted('warning'), ...parsed.warnings];
+    const warnings = [...notesOf(ev, 'warning'), ...parsed.warnings];
     push(warnings, 'warning');
     parseWarnings += warnings.length;
-    const errors = [...noted('error'), ...(parsed.ok ? [] : parsed.errors)];
+    const errors = [...notesOf(ev, 'error'), ...(parsed.ok ? [] : parsed.errors)];
     if (errors.length || !parsed.ok) {
       push(errors, 'error');
       rejectedRows.add(ev.rowNumber);

@@ -92,7 +92,7 @@ async function* xlsxSheets(bytes: Buffer, meta: ReadingMeta): AsyncGenerator<She
     hyperlinks: 'ignore',
     styles: 'cache',
     entries: 'ignore',
-  });
+  }, file.dialects);
   // The reader takes the worksheet parts one after another in the order they are streamed.
   let next = 0;
   for await (const ws of reader as AsyncIterable<AsyncIterable<ExcelJS.Row> & { name?: string; id?: number }>) {

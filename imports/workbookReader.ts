@@ -1,5 +1,6 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { needsRewrite, rewritten, type PartDialect } from './xmlDialect.ts';
 
 /**
  * exceljs' streaming WorkbookReader, with text decoded across chunk boundaries.
@@ -11,17 +12,28 @@ import ExcelJS from 'exceljs';
  * Here the shared strings and the worksheets reach exceljs' XML parser as text, decoded by one
  * decoder per part that carries an unfinished letter over to the next chunk.
  *
- * The two methods replaced are exceljs internals; the check below fails loudly at start-up should
- * an upgrade rename them, instead of letting the corruption back in silently.
+ * Parts written another program's way (a namespace prefix, rows without references) are rewritten
+ * on the way in as well (xmlDialect.ts): the workbook, its relationships, styles, shared strings
+ * and worksheets.
+ *
+ * The methods replaced are exceljs internals; the check below fails loudly at start-up should an
+ * upgrade rename them, instead of letting the corruption back in silently.
  */
 type Internals = {
+  _parseRels(entry: NodeJS.ReadableStream): Promise<void>;
+  _parseWorkbook(entry: NodeJS.ReadableStream): Promise<void>;
+  _parseStyles(entry: NodeJS.ReadableStream): Promise<void>;
   _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown>;
   _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown>;
 };
 const base = ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as Internals;
-if (typeof base._parseSharedStrings !== 'function' || typeof base._parseWorksheet !== 'function') {
+const replaced = ['_parseRels', '_parseWorkbook', '_parseStyles', '_parseSharedStrings', '_parseWorksheet'] as const;
+if (replaced.some((m) => typeof base[m] !== 'function')) {
   throw new Error('exceljs WorkbookReader internals changed: imports/workbookReader.ts needs a look');
 }
+
+/** The dialect of each part that needs rewriting, by its path in the zip as the reader gets it. */
+export type Dialects = ReadonlyMap<string, PartDialect>;
 
 async function* utf8Text(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8');
@@ -33,19 +45,46 @@ async function* utf8Text(chunks: AsyncIterable<Buffer | string>): AsyncGenerator
   if (rest) yield rest;
 }
 
+/** An entry as text, rewritten when its part needs it; the entry itself when nothing changes. */
+function entryText(entry: NodeJS.ReadableStream, dialect: PartDialect | undefined): NodeJS.ReadableStream {
+  // A readable with an encoding emits text through a decoder that keeps a split letter whole.
+  entry.setEncoding('utf8');
+  return needsRewrite(dialect) ? Readable.from(rewritten(entry as AsyncIterable<string>, dialect)) : entry;
+}
+
 class Utf8WorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
+  private readonly dialects: Dialects;
+  constructor(input: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>, dialects: Dialects) {
+    super(input, options);
+    this.dialects = dialects;
+  }
+
+  _parseRels(entry: NodeJS.ReadableStream): Promise<void> {
+    return base._parseRels.call(this, entryText(entry, this.dialects.get('xl/_rels/workbook.xml.rels')));
+  }
+
+  _parseWorkbook(entry: NodeJS.ReadableStream): Promise<void> {
+    return base._parseWorkbook.call(this, entryText(entry, this.dialects.get('xl/workbook.xml')));
+  }
+
+  _parseStyles(entry: NodeJS.ReadableStream): Promise<void> {
+    return base._parseStyles.call(this, entryText(entry, this.dialects.get('xl/styles.xml')));
+  }
+
   _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown> {
-    // A readable with an encoding emits text through a decoder that keeps a split letter whole.
-    entry.setEncoding('utf8');
-    return base._parseSharedStrings.call(this, entry);
+    return base._parseSharedStrings.call(this, entryText(entry, this.dialects.get('xl/sharedStrings.xml')));
   }
 
   _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown> {
-    return base._parseWorksheet.call(this, utf8Text(chunks), sheetNo);
+    return base._parseWorksheet.call(this, rewritten(utf8Text(chunks), this.dialects.get(`xl/worksheets/sheet${sheetNo}.xml`)), sheetNo);
   }
 }
 
-/** A streaming reader of the workbook in `input` (see above), with exceljs' options. */
-export function workbookReader(input: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>): ExcelJS.stream.xlsx.WorkbookReader {
-  return new Utf8WorkbookReader(input, options);
+/** A streaming reader of the workbook in `input` (see above), with exceljs' options and the parts to rewrite. */
+export function workbookReader(
+  input: Readable,
+  options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>,
+  dialects: Dialects = new Map(),
+): ExcelJS.stream.xlsx.WorkbookReader {
+  return new Utf8WorkbookReader(input, options, dialects);
 }

@@ -22,9 +22,11 @@
  * each worksheet's merged cells, which the sheet XML lists only after all of its rows.
  */
 
+import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { inspectZip, type ZipPart } from './sniff.ts';
+import { DialectProbe, needsRewrite, type PartDialect } from './xmlDialect.ts';
 
 /** Why a workbook's zip cannot be read; the codes match the upload checks. */
 export class XlsxPartsError extends Error {
@@ -90,13 +92,19 @@ function occurrences(buf: Buffer, pattern: Buffer, keep: (at: number) => boolean
 // The parts exceljs' WorkbookReader reads, in the order it needs them; everything else (images,
 // themes, printer settings, document properties) it skips, so it is not passed on at all.
 const fixedOrder = ['_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/sharedStrings.xml', 'xl/styles.xml'];
-const worksheetPart = /^xl\/worksheets\/sheet(\d+)\.xml$/;
+// The reader reads worksheets by these names only. Excel numbers its worksheets so, but the
+// workbook's relationships may name any part: the Open XML SDK and ClosedXML call the first one
+// `sheet.xml`. Such a part reaches the reader under a free name of this form.
+const numberedWorksheet = /^xl\/worksheets\/sheet(\d+)\.xml$/;
 
-function rank(name: string): number | null {
-  const fixed = fixedOrder.indexOf(name);
-  if (fixed >= 0) return fixed;
-  const sheet = worksheetPart.exec(name);
-  return sheet ? fixedOrder.length + Number(sheet[1]) : null;
+/**
+ * The name each worksheet part reaches the reader under: its own when numbered, otherwise the
+ * next number above every numbered part's.
+ */
+function readerNames(worksheets: string[]): Map<string, string> {
+  const numbers = worksheets.map((p) => Number(numberedWorksheet.exec(p)?.[1] ?? 0));
+  let next = Math.max(0, ...numbers);
+  return new Map(worksheets.map((p) => [p, numberedWorksheet.test(p) ? p : `xl/worksheets/sheet${++next}.xml`]));
 }
 
 /** Refuses entries whose local records share or overlap their bytes. */
@@ -115,8 +123,8 @@ function checkNoOverlap(parts: ZipPart[], cdOffset: number): void {
  * An entry as the reader gets it: a local header made from the central directory's method, sizes
  * and CRC (no data descriptor, no extra field), then the entry's data as uploaded.
  */
-function cleanRecord(bytes: Buffer, part: ZipPart): Buffer[] {
-  const name = Buffer.from(part.name, 'latin1');
+function cleanRecord(bytes: Buffer, part: ZipPart, as = part.name): Buffer[] {
+  const name = Buffer.from(as, 'latin1');
   const header = Buffer.alloc(30);
   header.writeUInt32LE(0x04034b50, 0);
   header.writeUInt16LE(20, 4);
@@ -176,8 +184,11 @@ export type CellRange = { top: number; left: number; bottom: number; right: numb
 /** One worksheet part: its sheet's name (null for a part the workbook does not list), visibility and merged cells. */
 export type SheetPart = { part: string; name: string | null; hidden: boolean; merges: CellRange[] };
 
-/** A checked workbook: its worksheets in tab order, and a stream of it for the reader with the chosen ones. */
-export type XlsxFile = { sheets: SheetPart[]; stream(sheets: SheetPart[]): Readable };
+/**
+ * A checked workbook: its worksheets in tab order, a stream of it for the reader with the chosen
+ * ones, and the parts written in a way the reader must have rewritten (see xmlDialect.ts).
+ */
+export type XlsxFile = { sheets: SheetPart[]; stream(sheets: SheetPart[]): Readable; dialects: Map<string, PartDialect> };
 
 // The sheet list sits at the start of the workbook part; a workbook part beyond this is still read
 // by exceljs, but no real one is larger, and this bounds what is kept of it.
@@ -297,15 +308,18 @@ function attributes(tag: string): Map<string, string> {
 }
 
 /**
- * The sheets the workbook part lists, in tab order, with the zip path of each one's worksheet
- * (from the workbook's relationships) and whether it is hidden or very hidden.
+ * The worksheets the workbook part lists, in tab order, with the zip path of each one's part (from
+ * the workbook's relationships) and whether it is hidden or very hidden. Chart sheets, which the
+ * list also holds, are left out.
  */
 function listedSheets(workbookXml: string, relsXml: string): Array<{ path: string; name: string; hidden: boolean }> {
   const targets = new Map<string, string>();
   for (const [tag] of relsXml.matchAll(/<(?:[\w.-]+:)?Relationship\s[^>]*>/gu)) {
     const a = attributes(tag);
     const target = a.get('Target');
-    if (a.has('Id') && target) targets.set(a.get('Id')!, target.startsWith('/') ? target.slice(1) : `xl/${target}`);
+    // The type's namespace differs between transitional and strict files; its last word does not.
+    if (!a.get('Type')?.endsWith('/worksheet') || !a.has('Id') || !target) continue;
+    targets.set(a.get('Id')!, target.startsWith('/') ? posix.normalize(target.slice(1)) : posix.normalize(`xl/${target}`));
   }
   const sheets: Array<{ path: string; name: string; hidden: boolean }> = [];
   for (const [tag] of workbookXml.matchAll(/<(?:[\w.-]+:)?sheet\s[^>]*>/gu)) {
@@ -338,40 +352,57 @@ export async function openXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimit
   const zip = inspectZip(bytes, limits);
   if (!zip.ok) throw new XlsxPartsError(zip.code, zip.detail);
   checkNoOverlap(zip.parts, zip.cdOffset);
-  const wanted = zip.parts
-    .map((part) => ({ part, rank: rank(part.name) }))
-    .filter((p): p is { part: ZipPart; rank: number } => p.rank !== null)
-    .sort((a, b) => a.rank - b.rank);
-  const fixed = wanted.filter((w) => w.rank < fixedOrder.length).map((w) => w.part);
-  const worksheets = wanted.filter((w) => w.rank >= fixedOrder.length).map((w) => w.part);
+  const fixed = zip.parts.filter((p) => fixedOrder.includes(p.name)).sort((a, b) => fixedOrder.indexOf(a.name) - fixedOrder.indexOf(b.name));
 
+  const dialects = new Map<string, PartDialect>();
+  // Kept by the name the reader gets the part under.
+  const probed = (name: string, probe: DialectProbe) => {
+    const d = probe.result();
+    if (needsRewrite(d)) dialects.set(name, d);
+  };
   const workbook = new TextPrefix(maxListBytes);
   const rels = new TextPrefix(maxListBytes);
   for (const part of fixed) {
     const read = part.name === 'xl/workbook.xml' ? workbook : part.name === 'xl/_rels/workbook.xml.rels' ? rels : null;
     const strings = part.name === sharedStringsPart ? new TextElements(cellText) : null;
-    await checkPart(bytes, part, text, read ? (c) => read.feed(c) : strings ? (c) => strings.feed(c) : undefined);
+    const probe = new DialectProbe(false);
+    await checkPart(bytes, part, text, (c) => (probe.feed(c), read?.feed(c), strings?.feed(c)));
+    probed(part.name, probe);
   }
+  const listed = listedSheets(workbook.text(), rels.text());
+  const listedPaths = new Set(listed.map((s) => s.path));
+  const number = (p: ZipPart) => Number(numberedWorksheet.exec(p.name)?.[1] ?? Infinity);
+  const worksheets = zip.parts.filter((p) => listedPaths.has(p.name) || numberedWorksheet.test(p.name)).sort((a, b) => number(a) - number(b));
+  const names = readerNames(worksheets.map((p) => p.name));
   const sheets = sheetParts(
-    listedSheets(workbook.text(), rels.text()),
+    listed,
     worksheets.map((p) => p.name),
   );
   const sheetOf = new Map(sheets.map((s) => [s.part, s]));
   const budget = { left: maxMerges };
   for (const part of worksheets) {
     const sheet = sheetOf.get(part.name)!;
-    const scanner = sheet.hidden ? null : new MergeScanner(sheet.merges, budget);
+    // A hidden sheet is never read, so only its size and CRC are checked.
+    if (sheet.hidden) {
+      await checkPart(bytes, part, text);
+      continue;
+    }
+    const scanner = new MergeScanner(sheet.merges, budget);
     const inline = new TextElements(cellText);
-    await checkPart(bytes, part, text, scanner ? (c) => (scanner.feed(c), inline.feed(c)) : undefined);
+    const probe = new DialectProbe(true);
+    await checkPart(bytes, part, text, (c) => (scanner.feed(c), inline.feed(c), probe.feed(c)));
+    probed(names.get(part.name)!, probe);
   }
 
   return {
     sheets,
+    dialects,
     stream(chosen) {
       const partOf = new Map(worksheets.map((p) => [p.name, p]));
       const chosenParts = chosen.map((s) => partOf.get(s.part)!);
       // The reader stops at the central directory; its offsets no longer match, but it does not use them.
-      return Readable.from([...[...fixed, ...chosenParts].flatMap((p) => cleanRecord(bytes, p)), bytes.subarray(zip.cdOffset)], { objectMode: false });
+      const records = [...fixed.flatMap((p) => cleanRecord(bytes, p)), ...chosenParts.flatMap((p) => cleanRecord(bytes, p, names.get(p.name)))];
+      return Readable.from([...records, bytes.subarray(zip.cdOffset)], { objectMode: false });
     },
   };
 }

@@ -1,0 +1,191 @@
+/**
+ * Workbook XML as other programs write it, made readable for exceljs' streaming reader.
+ *
+ * Excel writes SpreadsheetML in the default namespace and gives every row and cell its reference
+ * (`<row r="5">`, `<c r="B5">`). Both are only one way of writing valid XML, and exports from
+ * school and office systems take the others:
+ * - Programs built on the Open XML SDK write `<x:worksheet xmlns:x="…">`, `<x:row>`, `<x:c>`;
+ *   Python's ElementTree writes `<ns0:Relationships>`. exceljs compares names as written, so it
+ *   found no sheet list (the whole file failed) or no rows (exceljs issue 1437, open).
+ * - A row or cell may leave its reference out, meaning "the one after the previous". exceljs then
+ *   failed on the first cell.
+ * A part that needs it is rewritten as it streams: the prefix bound to the SpreadsheetML or
+ * relationships namespace comes off its element names, and missing references are written in.
+ * A part written Excel's way passes through untouched.
+ */
+
+/** What a part's XML needs before exceljs can read it. */
+export type PartDialect = {
+  /** The prefix the part's elements are written with (`x` for `<x:row>`), when one is. */
+  prefix: string | null;
+  /** Whether rows or cells leave out their references (worksheets only). */
+  addresses: boolean;
+};
+
+// The namespaces whose elements exceljs knows by their bare names: SpreadsheetML (transitional and
+// strict) and package relationships. A prefix bound to anything else is some extension's.
+const readerNamespaces = new Set([
+  'http://schemas.openxmlformats.org/spreadsheetml/2006/main',
+  'http://purl.oclc.org/ooxml/spreadsheetml/main',
+  'http://schemas.openxmlformats.org/package/2006/relationships',
+]);
+
+// The root element: the first tag that is not a declaration, instruction or comment.
+const rootTag = /<(?![?!])(?:([\w.-]+):)?[\w.-]+(?=[\s/>])[^>]*>/u;
+// A start tag this long is no row or cell of a real sheet; the probe gives up rather than grow.
+const maxTag = 4096;
+
+/** Whether a row or cell start tag carries its reference. */
+const hasReference = (tag: string) => /\sr\s*=/u.test(tag);
+
+/**
+ * Looks at a part's first chunks, as it is checked, for its root element's prefix and (worksheets)
+ * whether its first row and first cell carry references. It stops looking once it knows.
+ */
+export class DialectProbe {
+  private text = '';
+  private done = false;
+  private prefix: string | null | undefined;
+  private rowSeen = false;
+  private cellSeen = false;
+  private addresses = false;
+  private readonly worksheet: boolean;
+  constructor(worksheet: boolean) {
+    this.worksheet = worksheet;
+  }
+
+  feed(chunk: Buffer): void {
+    if (this.done) return;
+    // Tags are ASCII; latin1 decodes any byte, so a letter cut at the seam does no harm.
+    this.text += chunk.toString('latin1');
+    if (this.prefix === undefined) {
+      const root = rootTag.exec(this.text);
+      if (!root) {
+        if (this.text.length > maxTag * 4) this.done = true;
+        return;
+      }
+      const p = root[1];
+      const uri = p ? new RegExp(`\\sxmlns:${p.replace(/\./gu, '\\.')}\\s*=\\s*["']([^"']*)["']`, 'u').exec(root[0])?.[1] : undefined;
+      this.prefix = p && uri && readerNamespaces.has(uri) ? p : null;
+      this.text = this.text.slice(root.index + root[0].length);
+      if (!this.worksheet) {
+        this.done = true;
+        return;
+      }
+    }
+    this.lookAtRows();
+  }
+
+  private lookAtRows(): void {
+    const p = this.prefix ? `${this.prefix}:` : '';
+    const tags = new RegExp(`<${p}(row|c)(?=[\\s/>])[^>]*>|</${p}sheetData>`, 'gu');
+    let end = 0;
+    for (const m of this.text.matchAll(tags)) {
+      end = m.index + m[0].length;
+      if (!m[1]) {
+        this.done = true;
+        break;
+      }
+      if (m[1] === 'row' && !this.rowSeen) this.rowSeen = true;
+      else if (m[1] === 'c' && !this.cellSeen) this.cellSeen = true;
+      else continue;
+      if (!hasReference(m[0])) this.addresses = true;
+      if (this.rowSeen && this.cellSeen) {
+        this.done = true;
+        break;
+      }
+    }
+    const rest = this.text.slice(end);
+    const open = rest.lastIndexOf('<');
+    this.text = open >= 0 && rest.length - open <= maxTag ? rest.slice(open) : '';
+  }
+
+  result(): PartDialect {
+    return { prefix: this.prefix ?? null, addresses: this.addresses };
+  }
+}
+
+/** Whether a part must be rewritten for the reader. */
+export const needsRewrite = (d: PartDialect | undefined): d is PartDialect => !!d && (d.prefix !== null || d.addresses);
+
+/** Column letters of a number: 1 → A, 27 → AA. */
+function columnLetters(n: number): string {
+  let s = '';
+  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(65 + ((k - 1) % 26)) + s;
+  return s;
+}
+
+/** Column number of letters: A → 1, AA → 27. */
+function columnNumber(letters: string): number {
+  let n = 0;
+  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n;
+}
+
+/**
+ * Rewrites a part's text chunk by chunk (see above). Only a tag cut at a chunk's end is carried
+ * over to the next chunk, so the part is never held whole.
+ */
+class Rewriter {
+  private tail = '';
+  private row = 0;
+  private col = 0;
+  private readonly strip: RegExp | null;
+  private readonly addresses: boolean;
+  constructor(d: PartDialect) {
+    this.strip = d.prefix ? new RegExp(`<(/?)${d.prefix.replace(/\./gu, '\\.')}:`, 'gu') : null;
+    this.addresses = d.addresses;
+  }
+
+  push(text: string): string {
+    let s = this.tail + text;
+    const open = s.lastIndexOf('<');
+    // A tag not yet closed waits for the next chunk; a "tag" longer than any real one is let through.
+    if (open >= 0 && s.indexOf('>', open) < 0 && s.length - open <= maxTag) {
+      this.tail = s.slice(open);
+      s = s.slice(0, open);
+    } else this.tail = '';
+    return this.rewrite(s);
+  }
+
+  end(): string {
+    const s = this.tail;
+    this.tail = '';
+    return this.rewrite(s);
+  }
+
+  private rewrite(s: string): string {
+    if (this.strip) s = s.replace(this.strip, '<$1');
+    if (this.addresses) s = s.replace(/<(row|c)(?=[\s/>])([^>]*)>/gu, (tag: string, name: string, rest: string) => this.addressed(tag, name, rest));
+    return s;
+  }
+
+  // A row without `r` is the one after the previous row; a cell without `r`, the one after the
+  // previous cell of its row (the first cell of a row is in column A).
+  private addressed(tag: string, name: string, rest: string): string {
+    if (name === 'row') {
+      const r = /\sr\s*=\s*["'](\d+)["']/u.exec(rest);
+      this.row = r ? Number(r[1]) : this.row + 1;
+      this.col = 0;
+      return r ? tag : `<row r="${this.row}"${rest}>`;
+    }
+    const r = /\sr\s*=\s*["']([A-Za-z]{1,3})\d+["']/u.exec(rest);
+    this.col = r ? columnNumber(r[1]!) : this.col + 1;
+    return r ? tag : `<c r="${columnLetters(this.col)}${this.row}"${rest}>`;
+  }
+}
+
+/** A part's text as exceljs can read it: as it came when nothing needs changing. */
+export async function* rewritten(chunks: AsyncIterable<string>, d: PartDialect | undefined): AsyncGenerator<string> {
+  if (!needsRewrite(d)) {
+    yield* chunks;
+    return;
+  }
+  const rewriter = new Rewriter(d);
+  for await (const chunk of chunks) {
+    const out = rewriter.push(chunk);
+    if (out) yield out;
+  }
+  const rest = rewriter.end();
+  if (rest) yield rest;
+}

@@ -1,0 +1,177 @@
+import { expect } from 'chai';
+import ExcelJS from 'exceljs';
+import { readImportRows, type SourceFile } from '../../../imports/readWorkbook.ts';
+import { kindSpecs } from '../../../imports/kinds/index.ts';
+import { openXlsx } from '../../../imports/xlsxParts.ts';
+import { zipLimits } from '../../../imports/sniff.ts';
+import { rewritten, type PartDialect } from '../../../imports/xmlDialect.ts';
+import { makeZip, unzipEntries } from '../../support/zip.ts';
+import { personalCodes } from '../../support/personalCodes.ts';
+import { reshaped, type Reshaping } from '../../support/xmlDialects.ts';
+
+/**
+ * A list as a school keeps it, written by Excel's rules: a title merged over the columns, a blank
+ * row, the header, a class merged down over its pupils, a name in rich text, phones as numbers, a
+ * cell left empty mid-row; then a hidden old sheet with the same header and an instructions sheet.
+ */
+async function schoolList(): Promise<Buffer> {
+  const codes = personalCodes(6);
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Skolēni');
+  ws.addRow(['Skolēni bez datora, 2026./27. m. g.']);
+  ws.mergeCells('A1:F1');
+  ws.addRow([]);
+  ws.addRow(['Klase', 'Vārds', 'Uzvārds', 'Personas kods', 'Ierīce', 'Tālrunis', 'Valoda']);
+  ws.addRow(['5.a', 'Anna', 'Bērziņa', codes[0], 'planšete', 26123456, 'latviešu']);
+  ws.addRow([null, { richText: [{ text: 'Jā', font: { bold: true } }, { text: 'nis' }] }, 'Kalniņš', codes[1], 'dators', null, 'krievu']);
+  ws.addRow([null, 'Ēriks', 'Ozols', codes[2], 'klēpjdators', '+371 29 000 000']);
+  ws.mergeCells('A4:A6');
+  ws.addRow(['6.b', 'Олег', 'Иванов', codes[3], 'ноутбук', 27000001, 'русский']);
+  ws.addRow(['6.b', 'Līga', 'Šķēle', codes[4], 'tablet']);
+  const old = wb.addWorksheet('Vecais');
+  old.state = 'hidden';
+  old.addRow(['Klase', 'Vārds', 'Uzvārds', 'Personas kods', 'Ierīce']);
+  old.addRow(['1.a', 'Vecs', 'Ieraksts', codes[5], 'dators']);
+  const help = wb.addWorksheet('Instrukcija');
+  help.addRow(['Aizpildiet katru rindu.']);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+async function read(bytes: Buffer): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const ev of readImportRows({ format: 'xlsx', bytes } satisfies SourceFile, kindSpecs['device-needs'].fields, { maxRows: 100 })) {
+    out.push(ev.type === 'header' ? { sheet: ev.sheet, row: ev.rowNumber, slashDates: ev.slashDates } : { row: ev.rowNumber, cells: ev.cells });
+  }
+  return out;
+}
+
+async function collect(chunks: AsyncIterable<string>): Promise<string> {
+  let s = '';
+  for await (const c of chunks) s += c;
+  return s;
+}
+
+async function* oneCharAtATime(s: string): AsyncGenerator<string> {
+  for (const ch of s) yield ch;
+}
+
+async function* oneChunkEach(chunks: string[]): AsyncGenerator<string> {
+  yield* chunks;
+}
+
+async function* whole(s: string): AsyncGenerator<string> {
+  yield s;
+}
+
+describe('workbooks written by other programs (namespace prefixes, rows without references, worksheet part names)', () => {
+  let excel: Buffer;
+  let asExcel: unknown[];
+  before(async () => {
+    excel = await schoolList();
+    asExcel = await read(excel);
+  });
+
+  it('the list as Excel writes it reads as expected, with nothing to rewrite', async () => {
+    expect(asExcel[0]).to.deep.equal({ sheet: 'Skolēni', row: 3, slashDates: null });
+    expect(asExcel.slice(1).map((r) => (r as { row: number }).row)).to.deep.equal([4, 5, 6, 7, 8]);
+    expect((asExcel[2] as { cells: Record<string, unknown> }).cells).to.include({ class: '5.a', lastName: 'Kalniņš' });
+    expect((await openXlsx(excel, zipLimits)).dialects.size).to.equal(0);
+  });
+
+  const shapes: Array<[string, Reshaping]> = [
+    ['elements with a namespace prefix (x:, ns0:), as the Open XML SDK and Python write them', { prefix: true }],
+    ['rows and cells that leave out their references', { noReferences: true }],
+    ['worksheet parts named sheet.xml with absolute targets, as ClosedXML and the Open XML SDK name them', { sheetPartNames: true }],
+    ['all three at once', { prefix: true, noReferences: true, sheetPartNames: true }],
+  ];
+  for (const [what, how] of shapes) {
+    it(`reads ${what} exactly as the Excel file`, async () => {
+      const other = reshaped(excel, how);
+      expect(other.equals(excel)).to.equal(false);
+      expect(await read(other)).to.deep.equal(asExcel);
+    });
+  }
+
+  it('the reshaped file really is written the other way (the helper changes what it says)', () => {
+    const entries = unzipEntries(reshaped(excel, { prefix: true, noReferences: true, sheetPartNames: true }));
+    const names = entries.map((e) => e.name);
+    expect(names).to.include('xl/worksheets/sheet.xml');
+    expect(names).not.to.include('xl/worksheets/sheet1.xml');
+    const sheet = entries.find((e) => e.name === 'xl/worksheets/sheet.xml')!.data.toString('utf8');
+    expect(sheet).to.match(/<x:worksheet xmlns:x="/u);
+    expect(sheet).not.to.match(/<row|<c /u);
+    // Rows after the blank one follow on without references; the one after the gap keeps its own.
+    expect(sheet.match(/<x:row(?![^>]*\br=")[^>]*>/gu)!.length).to.equal(6);
+    expect(sheet.match(/<x:c[ >]/gu)!.length).to.be.greaterThan(30);
+    // A cell after one left empty keeps its reference, as it must.
+    expect(sheet).to.match(/<x:c r="G5"/u);
+    expect(entries.find((e) => e.name === 'xl/_rels/workbook.xml.rels')!.data.toString('utf8')).to.include('<ns0:Relationship ');
+  });
+
+  it('rewrites only the parts that need it, and tells the reader by the names it reads them under', async () => {
+    const file = await openXlsx(reshaped(excel, { prefix: true, noReferences: true, sheetPartNames: true }), zipLimits);
+    expect(file.sheets.map((s) => [s.part, s.name, s.hidden])).to.deep.equal([
+      ['xl/worksheets/sheet.xml', 'Skolēni', false],
+      ['xl/worksheets/sheet2.xml', 'Vecais', true],
+      ['xl/worksheets/sheet3.xml', 'Instrukcija', false],
+    ]);
+    // sheet.xml reaches the reader as sheet4.xml, the first free number; the hidden sheet is not read at all.
+    expect(Object.fromEntries(file.dialects)).to.deep.equal({
+      'xl/_rels/workbook.xml.rels': { prefix: 'ns0', addresses: false },
+      'xl/workbook.xml': { prefix: 'x', addresses: false },
+      'xl/sharedStrings.xml': { prefix: 'x', addresses: false },
+      'xl/styles.xml': { prefix: 'x', addresses: false },
+      'xl/worksheets/sheet3.xml': { prefix: 'x', addresses: true },
+      'xl/worksheets/sheet4.xml': { prefix: 'x', addresses: true },
+    });
+  });
+
+  it('a prefix bound to another namespace is left alone', async () => {
+    const entries = unzipEntries(excel).map((e) =>
+      e.name === 'xl/styles.xml' ? { ...e, data: Buffer.from(e.data.toString('utf8').replace(/<styleSheet /u, '<styleSheet xmlns:o="urn:other" ')) } : e,
+    );
+    const probeOf = (xml: string) => unzipEntries(makeZip([...entries, { name: 'xl/worksheets/sheet9.xml', data: Buffer.from(xml) }]));
+    const file = await openXlsx(makeZip(probeOf('<o:worksheet xmlns:o="urn:other"><o:sheetData/></o:worksheet>')), zipLimits);
+    expect(file.dialects.get('xl/worksheets/sheet9.xml')).to.equal(undefined);
+  });
+
+  it('a chart sheet in the sheet list is not taken for a worksheet', async () => {
+    const entries = unzipEntries(excel).map((e) => {
+      if (e.name === 'xl/workbook.xml') return { ...e, data: Buffer.from(e.data.toString('utf8').replace('<sheets>', '<sheets><sheet name="Diagramma" sheetId="9" r:id="rIdChart"/>')) };
+      if (e.name === 'xl/_rels/workbook.xml.rels') {
+        const chart = '<Relationship Id="rIdChart" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet" Target="chartsheets/sheet1.xml"/>';
+        return { ...e, data: Buffer.from(e.data.toString('utf8').replace('</Relationships>', `${chart}</Relationships>`)) };
+      }
+      return e;
+    });
+    const withChart = makeZip([...entries, { name: 'xl/chartsheets/sheet1.xml', data: Buffer.from('<chartsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>') }]);
+    expect((await openXlsx(withChart, zipLimits)).sheets.map((s) => s.name)).to.deep.equal(['Skolēni', 'Vecais', 'Instrukcija']);
+    expect(await read(withChart)).to.deep.equal(asExcel);
+  });
+
+  describe('the rewriting itself, wherever a chunk ends', () => {
+    const both: PartDialect = { prefix: 'x', addresses: true };
+    const sheet =
+      '<?xml version="1.0"?><x:worksheet xmlns:x="urn:s" xmlns:x14ac="urn:e"><x:sheetData>' +
+      '<x:row x14ac:dyDescent="0.25"><x:c t="s"><x:v>0</x:v></x:c><x:c/><x:c r="E1" s="1"><x:v>5</x:v></x:c><x:c><x:v>6</x:v></x:c></x:row>' +
+      '<x:row r="7"><x:c><x:is><x:t>a&lt;x:b</x:t></x:is></x:c></x:row><x:row/><x:row spans="1:2"><x:c t="b"><x:v>1</x:v></x:c></x:row>' +
+      '</x:sheetData><x:mergeCells count="0"/></x:worksheet>';
+    const expected =
+      '<?xml version="1.0"?><worksheet xmlns:x="urn:s" xmlns:x14ac="urn:e"><sheetData>' +
+      '<row r="1" x14ac:dyDescent="0.25"><c r="A1" t="s"><v>0</v></c><c r="B1"/><c r="E1" s="1"><v>5</v></c><c r="F1"><v>6</v></c></row>' +
+      '<row r="7"><c r="A7"><is><t>a&lt;x:b</t></is></c></row><row r="8"/><row r="9" spans="1:2"><c r="A9" t="b"><v>1</v></c></row>' +
+      '</sheetData><mergeCells count="0"/></worksheet>';
+
+    it('gives the same text whether the part comes whole or one character at a time', async () => {
+      expect(await collect(rewritten(whole(sheet), both))).to.equal(expected);
+      expect(await collect(rewritten(oneCharAtATime(sheet), both))).to.equal(expected);
+    });
+
+    it('passes a part that needs nothing through as it came', async () => {
+      const chunks = ['<worksheet><sheetData><row r="1"><c r="A1"', '><v>1</v></c></row></sheetData></worksheet>'];
+      const out: string[] = [];
+      for await (const c of rewritten(oneChunkEach(chunks), { prefix: null, addresses: false })) out.push(c);
+      expect(out).to.deep.equal(chunks);
+    });
+  });
+});

@@ -11,6 +11,8 @@ import { AttendanceModel } from '../../src/kindergartens/model.ts';
 import { loadCatalogue } from '../../src/i18n/index.ts';
 import { personalCodes } from '../support/personalCodes.ts';
 import { makeZip } from '../support/zip.ts';
+import { reshaped } from '../support/xmlDialects.ts';
+import ExcelJS from 'exceljs';
 
 const lv = loadCatalogue('lv') as { imports: { issues: Record<string, string> } };
 
@@ -131,6 +133,41 @@ describe('imports: device-needs', () => {
     const res = await importFile(token, { kind: 'device-needs' }, file, 'saraksts.txt');
     expect(res.summary).to.include({ rows: 1, created: 1, rejected: 0 });
     expect(await PupilModel.findOne({}, { firstName: 1, lastName: 1 }).lean()).to.include({ firstName: 'Ģirts', lastName: 'Šķēle' });
+  });
+
+  it('a list exported by a program built on the Open XML SDK (x: prefixes, no cell references, sheet.xml) imports and reports exactly as Excel’s', async () => {
+    const { token } = await principalOf();
+    const sample = fixture('device-needs-title-row-phones-as-numbers-one-bad-check-digit.xlsx');
+    const res = await importFile(token, { kind: 'device-needs' }, reshaped(sample, { prefix: true, noReferences: true, sheetPartNames: true }));
+    expect(res.status).to.equal('succeeded');
+    expect(res.summary).to.include({ rows: 9, created: 8, rejected: 1 });
+    expect(res.errors.map((e) => [e.row, e.column, e.code])).to.deep.equal([[11, 'Personas kods', 'personal_code_check_digit']]);
+    expect((await PupilModel.findOne({ firstName: 'Rihards' }).lean())?.guardian?.phone).to.equal('+37126500000');
+
+    const report = await request(stack().app)
+      .get(`/api/imports/${res.id}/report.xlsx`)
+      .set('Authorization', `Bearer ${token}`)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(report.body as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    const errorsColumn = (ws.getRow(1).values as unknown[]).length - 1;
+    const flagged: string[] = [];
+    ws.eachRow((row, n) => {
+      if (n > 1 && row.getCell(errorsColumn).value) flagged.push(String(row.getCell(errorsColumn).value));
+    });
+    expect(ws.rowCount).to.equal(10);
+    expect(flagged).to.have.length(1);
+    expect(flagged[0]).to.include('Personas kods');
+
+    const again = await importFile(token, { kind: 'device-needs' }, sample);
+    expect(again.summary, 'the same list from Excel is the same pupils').to.include({ created: 0, unchanged: 8, rejected: 1 });
   });
 
   it('a .csv with a quote never closed keeps every pupil after it; one closed lines later rejects its row, and no code lands in a name', async () => {

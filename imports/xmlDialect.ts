@@ -9,9 +9,14 @@
  *   found no sheet list (the whole file failed) or no rows (exceljs issue 1437, open).
  * - A row or cell may leave its reference out, meaning "the one after the previous". exceljs then
  *   failed on the first cell.
+ * - A date may be kept as ISO 8601 text (`<c t="d"><v>2020-09-01T00:00:00</v></c>`): Excel does so
+ *   when a list is saved as "Strict Open XML Spreadsheet", openpyxl when asked. exceljs read the
+ *   text as a number (2020) and so the date as a day in 1905 (exceljs issue 2695, open), which the
+ *   date checks then refused as a number typed instead of a date.
  * A part that needs it is rewritten as it streams: the prefix bound to the SpreadsheetML or
- * relationships namespace comes off its element names, and missing references are written in.
- * A part written Excel's way passes through untouched.
+ * relationships namespace comes off its element names, missing references are written in, and an
+ * ISO date cell becomes a text cell holding the same ISO text, which the date fields read as that
+ * day. A part written Excel's way passes through untouched.
  */
 
 /** What a part's XML needs before exceljs can read it. */
@@ -20,6 +25,8 @@ export type PartDialect = {
   prefix: string | null;
   /** Whether rows or cells leave out their references (worksheets only). */
   addresses: boolean;
+  /** Whether cells hold ISO 8601 dates (`t="d"`; worksheets only). */
+  isoDates: boolean;
 };
 
 // The namespaces whose elements exceljs knows by their bare names: SpreadsheetML (transitional and
@@ -37,14 +44,19 @@ const maxTag = 4096;
 
 /** Whether a row or cell start tag carries its reference. */
 const hasReference = (tag: string) => /\sr\s*=/u.test(tag);
+// The type attribute of an ISO 8601 date cell, as written with either quote.
+const isoDateTypes = [Buffer.from('t="d"'), Buffer.from("t='d'")];
 
 /**
  * Looks at a part's first chunks, as it is checked, for its root element's prefix and (worksheets)
- * whether its first row and first cell carry references. It stops looking once it knows.
+ * whether its first row and first cell carry references; it stops looking once it knows. A
+ * worksheet is looked through to its end for an ISO date cell, which may come on any row.
  */
 export class DialectProbe {
   private text = '';
   private done = false;
+  private isoDates = false;
+  private seam = Buffer.alloc(0);
   private prefix: string | null | undefined;
   private rowSeen = false;
   private cellSeen = false;
@@ -55,6 +67,7 @@ export class DialectProbe {
   }
 
   feed(chunk: Buffer): void {
+    if (this.worksheet && !this.isoDates) this.lookForIsoDates(chunk);
     if (this.done) return;
     // Tags are ASCII; latin1 decodes any byte, so a letter cut at the seam does no harm.
     this.text += chunk.toString('latin1');
@@ -74,6 +87,13 @@ export class DialectProbe {
       }
     }
     this.lookAtRows();
+  }
+
+  private lookForIsoDates(chunk: Buffer): void {
+    // An attribute cut between two chunks is found across the seam (the last few bytes kept).
+    const seam = this.seam.length ? Buffer.concat([this.seam, chunk.subarray(0, 4)]) : null;
+    this.isoDates = isoDateTypes.some((t) => chunk.includes(t) || (seam !== null && seam.includes(t)));
+    this.seam = Buffer.from(chunk.subarray(Math.max(0, chunk.length - 4)));
   }
 
   private lookAtRows(): void {
@@ -101,12 +121,12 @@ export class DialectProbe {
   }
 
   result(): PartDialect {
-    return { prefix: this.prefix ?? null, addresses: this.addresses };
+    return { prefix: this.prefix ?? null, addresses: this.addresses, isoDates: this.isoDates };
   }
 }
 
 /** Whether a part must be rewritten for the reader. */
-export const needsRewrite = (d: PartDialect | undefined): d is PartDialect => !!d && (d.prefix !== null || d.addresses);
+export const needsRewrite = (d: PartDialect | undefined): d is PartDialect => !!d && (d.prefix !== null || d.addresses || d.isoDates);
 
 /** Column letters of a number: 1 → A, 27 → AA. */
 function columnLetters(n: number): string {
@@ -132,9 +152,11 @@ class Rewriter {
   private col = 0;
   private readonly strip: RegExp | null;
   private readonly addresses: boolean;
+  private readonly isoDates: boolean;
   constructor(d: PartDialect) {
     this.strip = d.prefix ? new RegExp(`<(/?)${d.prefix.replace(/\./gu, '\\.')}:`, 'gu') : null;
     this.addresses = d.addresses;
+    this.isoDates = d.isoDates;
   }
 
   push(text: string): string {
@@ -157,6 +179,8 @@ class Rewriter {
   private rewrite(s: string): string {
     if (this.strip) s = s.replace(this.strip, '<$1');
     if (this.addresses) s = s.replace(/<(row|c)(?=[\s/>])([^>]*)>/gu, (tag: string, name: string, rest: string) => this.addressed(tag, name, rest));
+    // exceljs reads a `str` cell's value as text, as it stands.
+    if (this.isoDates) s = s.replace(/<c\s[^>]*>/gu, (tag) => tag.replace(/\st\s*=\s*(["'])d\1/u, ' t="str"'));
     return s;
   }
 

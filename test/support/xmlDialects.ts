@@ -35,15 +35,45 @@ export function dropImpliedReferences(xml: string): string {
   });
 }
 
-export type Reshaping = { prefix?: boolean; noReferences?: boolean; sheetPartNames?: boolean };
+/** An Excel serial day (1900 date system) as the ISO 8601 text a Strict file keeps it as. */
+function isoOfSerial(serial: number): string {
+  const ms = Math.round((serial - 25569) * 86_400_000);
+  return new Date(ms).toISOString().slice(0, 19);
+}
+
+/**
+ * The workbook as Excel saves it as "Strict Open XML Spreadsheet": the strict namespaces, and the
+ * dates of the given columns as ISO 8601 text in cells of type `d`.
+ */
+function strictOf(entries: ZipEntry[], dateColumns: string[]): ZipEntry[] {
+  const namespaces: Array<[string, string]> = [
+    ['http://schemas.openxmlformats.org/spreadsheetml/2006/main', 'http://purl.oclc.org/ooxml/spreadsheetml/main'],
+    ['http://schemas.openxmlformats.org/officeDocument/2006/relationships', 'http://purl.oclc.org/ooxml/officeDocument/relationships'],
+  ];
+  const dateCell = new RegExp(`<c r="((?:${dateColumns.join('|')})\\d+)"([^>]*)><v>(\\d+(?:\\.\\d+)?)</v></c>`, 'gu');
+  return entries.map((e) => {
+    if (!/\.(xml|rels)$/u.test(e.name)) return e;
+    let xml = e.data.toString('utf8');
+    for (const [from, to] of namespaces) xml = xml.replaceAll(from, to);
+    // Numbers only: a cell with a type (text typed as a date, say) stays as it is.
+    if (e.name.startsWith('xl/worksheets/')) {
+      xml = xml.replace(dateCell, (cell: string, ref: string, attrs: string, v: string) => (/\st=/u.test(attrs) ? cell : `<c r="${ref}"${attrs} t="d"><v>${isoOfSerial(Number(v))}</v></c>`));
+    }
+    return { ...e, data: Buffer.from(xml) };
+  });
+}
+
+export type Reshaping = { prefix?: boolean; noReferences?: boolean; sheetPartNames?: boolean; strict?: { dateColumns: string[] } };
 
 /**
  * The workbook as the Open XML SDK (and programs built on it) writes it, each change on request:
  * `x:` on SpreadsheetML elements and `ns0:` on relationships; rows and cells without implied
- * references; worksheet parts named `sheet.xml`, `sheet2.xml`, … with absolute targets.
+ * references; worksheet parts named `sheet.xml`, `sheet2.xml`, … with absolute targets; or as
+ * Excel's Strict format, with ISO dates.
  */
 export function reshaped(xlsx: Buffer, how: Reshaping): Buffer {
   let entries: ZipEntry[] = unzipEntries(xlsx);
+  if (how.strict) entries = strictOf(entries, how.strict.dateColumns);
   const edit = (test: (name: string) => boolean, change: (xml: string) => string) => {
     entries = entries.map((e) => (test(e.name) ? { ...e, data: Buffer.from(change(e.data.toString('utf8'))) } : e));
   };

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { readImportRows, type SourceFile } from '../../../imports/readWorkbook.ts';
 import { kindSpecs } from '../../../imports/kinds/index.ts';
+import { foodEntitlements } from '../../../imports/kinds/foodEntitlements.ts';
+import { rowParser } from '../../../imports/kinds/parseRow.ts';
 import { openXlsx } from '../../../imports/xlsxParts.ts';
 import { zipLimits } from '../../../imports/sniff.ts';
 import { rewritten, type PartDialect } from '../../../imports/xmlDialect.ts';
@@ -117,12 +119,12 @@ describe('workbooks written by other programs (namespace prefixes, rows without 
     ]);
     // sheet.xml reaches the reader as sheet4.xml, the first free number; the hidden sheet is not read at all.
     expect(Object.fromEntries(file.dialects)).to.deep.equal({
-      'xl/_rels/workbook.xml.rels': { prefix: 'ns0', addresses: false },
-      'xl/workbook.xml': { prefix: 'x', addresses: false },
-      'xl/sharedStrings.xml': { prefix: 'x', addresses: false },
-      'xl/styles.xml': { prefix: 'x', addresses: false },
-      'xl/worksheets/sheet3.xml': { prefix: 'x', addresses: true },
-      'xl/worksheets/sheet4.xml': { prefix: 'x', addresses: true },
+      'xl/_rels/workbook.xml.rels': { prefix: 'ns0', addresses: false, isoDates: false },
+      'xl/workbook.xml': { prefix: 'x', addresses: false, isoDates: false },
+      'xl/sharedStrings.xml': { prefix: 'x', addresses: false, isoDates: false },
+      'xl/styles.xml': { prefix: 'x', addresses: false, isoDates: false },
+      'xl/worksheets/sheet3.xml': { prefix: 'x', addresses: true, isoDates: false },
+      'xl/worksheets/sheet4.xml': { prefix: 'x', addresses: true, isoDates: false },
     });
   });
 
@@ -149,17 +151,52 @@ describe('workbooks written by other programs (namespace prefixes, rows without 
     expect(await read(withChart)).to.deep.equal(asExcel);
   });
 
+  it('reads a list saved as “Strict Open XML Spreadsheet”, its dates kept as ISO text, as the same days', async () => {
+    const codes = personalCodes(3);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Statusi');
+    ws.addRow(['Personas kods', 'Vārds', 'Uzvārds', 'Statuss', 'Derīgs no', 'Derīgs līdz']);
+    const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
+    ws.addRow([codes[0], 'Anna', 'Bērziņa', 'trūcīga', day('2026-09-01'), day('2027-02-28')]);
+    ws.addRow([codes[1], 'Jānis', 'Kalniņš', 'maznodrošināta', day('2026-10-15'), day('2026-12-31')]);
+    ws.addRow([codes[2], 'Олег', 'Иванов', 'малоимущая', '01.11.2026', day('2027-04-30')]);
+    for (const col of ['E', 'F']) ws.getColumn(col).numFmt = 'dd.mm.yyyy';
+    const excelFile = Buffer.from(await wb.xlsx.writeBuffer());
+    const strict = reshaped(excelFile, { strict: { dateColumns: ['E', 'F'] } });
+    const sheet = unzipEntries(strict).find((e) => e.name === 'xl/worksheets/sheet1.xml')!.data.toString('utf8');
+    expect(sheet).to.include('<worksheet xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main"');
+    expect(sheet.match(/t="d"><v>20\d\d-\d\d-\d\dT00:00:00<\/v>/gu)).to.have.length(5);
+
+    const days = async (bytes: Buffer) => {
+      const out: string[] = [];
+      const parse = rowParser(foodEntitlements, { date1904: false, today: '2026-11-25' });
+      for await (const ev of readImportRows({ format: 'xlsx', bytes }, foodEntitlements.fields, { maxRows: 10 })) {
+        if (ev.type !== 'row') continue;
+        const parsed = parse(ev.cells);
+        if (!parsed.ok) throw new Error(`row ${ev.rowNumber}: ${JSON.stringify(parsed.errors)}`);
+        out.push(`${parsed.record.validFrom}..${parsed.record.validTo}`);
+      }
+      return out;
+    };
+    const expected = ['2026-09-01..2027-02-28', '2026-10-15..2026-12-31', '2026-11-01..2027-04-30'];
+    expect(await days(excelFile)).to.deep.equal(expected);
+    expect(await days(strict)).to.deep.equal(expected);
+    expect((await openXlsx(strict, zipLimits)).dialects.get('xl/worksheets/sheet1.xml')).to.deep.equal({ prefix: null, addresses: false, isoDates: true });
+  });
+
   describe('the rewriting itself, wherever a chunk ends', () => {
-    const both: PartDialect = { prefix: 'x', addresses: true };
+    const both: PartDialect = { prefix: 'x', addresses: true, isoDates: true };
     const sheet =
       '<?xml version="1.0"?><x:worksheet xmlns:x="urn:s" xmlns:x14ac="urn:e"><x:sheetData>' +
       '<x:row x14ac:dyDescent="0.25"><x:c t="s"><x:v>0</x:v></x:c><x:c/><x:c r="E1" s="1"><x:v>5</x:v></x:c><x:c><x:v>6</x:v></x:c></x:row>' +
       '<x:row r="7"><x:c><x:is><x:t>a&lt;x:b</x:t></x:is></x:c></x:row><x:row/><x:row spans="1:2"><x:c t="b"><x:v>1</x:v></x:c></x:row>' +
+      "<x:row><x:c s='3' t='d'><x:v>2020-09-01T00:00:00</x:v></x:c><x:c t=\"d\"><x:f>TODAY()</x:f><x:v>2026-11-25</x:v></x:c></x:row>" +
       '</x:sheetData><x:mergeCells count="0"/></x:worksheet>';
     const expected =
       '<?xml version="1.0"?><worksheet xmlns:x="urn:s" xmlns:x14ac="urn:e"><sheetData>' +
       '<row r="1" x14ac:dyDescent="0.25"><c r="A1" t="s"><v>0</v></c><c r="B1"/><c r="E1" s="1"><v>5</v></c><c r="F1"><v>6</v></c></row>' +
       '<row r="7"><c r="A7"><is><t>a&lt;x:b</t></is></c></row><row r="8"/><row r="9" spans="1:2"><c r="A9" t="b"><v>1</v></c></row>' +
+      '<row r="10"><c r="A10" s=\'3\' t="str"><v>2020-09-01T00:00:00</v></c><c r="B10" t="str"><f>TODAY()</f><v>2026-11-25</v></c></row>' +
       '</sheetData><mergeCells count="0"/></worksheet>';
 
     it('gives the same text whether the part comes whole or one character at a time', async () => {
@@ -170,7 +207,7 @@ describe('workbooks written by other programs (namespace prefixes, rows without 
     it('passes a part that needs nothing through as it came', async () => {
       const chunks = ['<worksheet><sheetData><row r="1"><c r="A1"', '><v>1</v></c></row></sheetData></worksheet>'];
       const out: string[] = [];
-      for await (const c of rewritten(oneChunkEach(chunks), { prefix: null, addresses: false })) out.push(c);
+      for await (const c of rewritten(oneChunkEach(chunks), { prefix: null, addresses: false, isoDates: false })) out.push(c);
       expect(out).to.deep.equal(chunks);
     });
   });

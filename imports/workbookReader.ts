@@ -12,9 +12,9 @@ import { needsRewrite, rewritten, type PartDialect } from './xmlDialect.ts';
  * Here the shared strings and the worksheets reach exceljs' XML parser as text, decoded by one
  * decoder per part that carries an unfinished letter over to the next chunk.
  *
- * Parts written another program's way (a namespace prefix, rows without references) are rewritten
- * on the way in as well (xmlDialect.ts): the workbook, its relationships, styles, shared strings
- * and worksheets.
+ * Parts written another program's way (a namespace prefix, rows without references, ISO dates)
+ * are rewritten on the way in as well (xmlDialect.ts): the workbook, its relationships, styles,
+ * shared strings and worksheets.
  *
  * The methods replaced are exceljs internals; the check below fails loudly at start-up should an
  * upgrade rename them, instead of letting the corruption back in silently.

@@ -26,7 +26,7 @@ import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { inspectZip, type ZipPart } from './sniff.ts';
-import { DialectProbe, needsRewrite, type PartDialect } from './xmlDialect.ts';
+import { columnNumber, DialectProbe, needsRewrite, type PartDialect } from './xmlDialect.ts';
 
 /** Why a workbook's zip cannot be read; the codes match the upload checks. */
 export class XlsxPartsError extends Error {
@@ -219,13 +219,6 @@ class TextPrefix {
 
 // <mergeCell ref="A2:A4"/>, with or without a namespace prefix; a one-cell ref is a one-cell block.
 const mergeCellTag = /<(?:[\w.-]+:)?mergeCell\s[^>]*?\bref\s*=\s*["']([A-Za-z]{1,3})(\d{1,7})(?::([A-Za-z]{1,3})(\d{1,7}))?["']/g;
-
-/** Column number of letters: A → 1, Z → 26, AA → 27. */
-function columnNumber(letters: string): number {
-  let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n;
-}
 
 /**
  * Collects the merged cells of a worksheet as it is inflated, chunk by chunk: only a possibly cut

@@ -135,8 +135,8 @@ function columnLetters(n: number): string {
   return s;
 }
 
-/** Column number of letters: A → 1, AA → 27. */
-function columnNumber(letters: string): number {
+/** Column number of letters: A → 1, Z → 26, AA → 27. */
+export function columnNumber(letters: string): number {
   let n = 0;
   for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
   return n;

@@ -12,6 +12,7 @@ import { ImportModel } from '../../src/imports/model.ts';
 import { DeviceNeedModel } from '../../src/devices/model.ts';
 import { PupilModel } from '../../src/pupils/model.ts';
 import { UserModel } from '../../src/auth/model.ts';
+import { bytes } from '../support/bytes.ts';
 
 /**
  * Abuse through the front door: hostile spreadsheets, wrong content types, file names with paths
@@ -192,11 +193,7 @@ async function cellTexts(bytes: Buffer, what: string): Promise<string[]> {
 }
 
 const binary = (r: request.Test) =>
-  r.buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
+  r.buffer(true).parse(bytes);
 
 describe('abuse: formula text in every field of every export stays text', () => {
   // What a spreadsheet would run if it took the text for a formula or a DDE call.

@@ -9,6 +9,7 @@ import { DomainEventModel } from '../../src/events/model.ts';
 import { AuditEventModel } from '../../src/audit/model.ts';
 import { saveInstitution } from '../../src/institutions/service.ts';
 import { importFile, makeWorkbook } from '../support/imports.ts';
+import { bytes } from '../support/bytes.ts';
 
 const api = () => request(stack().app);
 const as = (token: string) => ({
@@ -222,11 +223,7 @@ describe('devices: from a need through a shipment to a hand-over and back', () =
     const json = await coord.get('/api/reports/devices').expect(200);
     expect(json.body.items.find((r: { code: string }) => r.code === evil.code)).to.include({ neededLaptops: 1, neededTablets: 1, received: 1, allocated: 1, handedOver: 0, outstanding: 2 });
     await principal.get('/api/reports/devices.xlsx').expect(403);
-    const res = await coord.get('/api/reports/devices.xlsx').buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await coord.get('/api/reports/devices.xlsx').buffer(true).parse(bytes);
     expect(res.status).to.equal(200);
     expect(res.headers['content-type']).to.include('spreadsheetml');
     const wb = new ExcelJS.Workbook();

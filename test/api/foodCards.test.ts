@@ -8,6 +8,7 @@ import { importFile, makeWorkbook } from '../support/imports.ts';
 import { FoodCardBatchModel, FoodCardModel, FoodCardNumberModel } from '../../src/foodcards/cardModel.ts';
 import { DomainEventModel } from '../../src/events/model.ts';
 import { PupilModel } from '../../src/pupils/model.ts';
+import { bytes } from '../support/bytes.ts';
 
 const as = (token: string) => ({
   get: (url: string) => request(stack().app).get(url).set('Authorization', `Bearer ${token}`),
@@ -93,11 +94,7 @@ describe('food cards: batches, card numbers, loading and the hand-over', () => {
     const res = await as(coord)
       .get(`/api/food-batches/${batch}/order.xlsx`)
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      .parse(bytes);
     expect(res.status).to.equal(200);
     expect(res.headers['content-type']).to.include('spreadsheetml');
     const wb = new ExcelJS.Workbook();

@@ -13,6 +13,7 @@ import { personalCodes } from '../support/personalCodes.ts';
 import { makeZip } from '../support/zip.ts';
 import { reshaped } from '../support/xmlDialects.ts';
 import ExcelJS from 'exceljs';
+import { bytes } from '../support/bytes.ts';
 
 const lv = loadCatalogue('lv') as { imports: { issues: Record<string, string> } };
 
@@ -148,11 +149,7 @@ describe('imports: device-needs', () => {
       .get(`/api/imports/${res.id}/report.xlsx`)
       .set('Authorization', `Bearer ${token}`)
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(bytes)
       .expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(report.body as ArrayBuffer);

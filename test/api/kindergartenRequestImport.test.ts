@@ -15,6 +15,7 @@ import { openKindergartenRequests } from '../../src/imports/apply/kindergartenRe
 import { rowParser } from '../../imports/kinds/index.ts';
 import { kindergartenRequests } from '../../imports/kinds/kindergartenRequests.ts';
 import { loadCatalogue } from '../../src/i18n/index.ts';
+import { bytes } from '../support/bytes.ts';
 
 const lv = loadCatalogue('lv') as { imports: { issues: Record<string, string> } };
 const kind = 'kindergarten-requests';
@@ -222,11 +223,7 @@ describe('imports: kindergarten-requests', () => {
       .get(`/api/imports/templates/${kind}.xlsx?lang=lv`)
       .set('Authorization', `Bearer ${token}`)
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(bytes)
       .expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as unknown as ArrayBuffer);

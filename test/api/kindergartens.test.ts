@@ -12,6 +12,7 @@ import { AttendanceModel, GroupSeatsModel, PlacementRequestModel } from '../../s
 import { seatsOf } from '../../src/kindergartens/transitions.ts';
 import { Types } from 'mongoose';
 import { addDays, rigaToday } from '../../src/shared/dates.ts';
+import { bytes } from '../support/bytes.ts';
 
 const api = () => request(stack().app);
 const as = (token: string) => ({
@@ -373,11 +374,7 @@ describe('base kindergartens: the daily return', () => {
     const res = await as(s.coord)
       .get(`/api/kindergartens/attendance.xlsx?from=${addDays(today(), -3)}&to=${today()}`)
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(bytes)
       .expect(200);
     const ExcelJS = (await import('exceljs')).default;
     const wb = new ExcelJS.Workbook();

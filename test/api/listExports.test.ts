@@ -10,6 +10,7 @@ import { testPersonalCodeKey } from '../support/jobs.ts';
 import { loadCatalogue } from '../../src/i18n/index.ts';
 import { createMessages } from '../../src/notifications/messageService.ts';
 import { addDays, rigaToday } from '../../src/shared/dates.ts';
+import { bytes } from '../support/bytes.ts';
 
 /**
  * Every list page's `.xlsx`: the page's filters applied, a principal's rows only their own
@@ -34,11 +35,7 @@ async function download(token: string, url: string, lang = 'lv', dated = true): 
   const res = await get(token, url)
     .set('Cookie', `lang=${lang}`)
     .buffer(true)
-    .parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    .parse(bytes);
   expect(res.status, `${url}: ${String(res.body)}`).to.equal(200);
   expect(res.headers['content-type']).to.include('spreadsheetml');
   expect(res.headers['content-disposition']).to.include('attachment').and.include(dated ? `${today}.xlsx` : '.xlsx');

@@ -13,10 +13,15 @@
  *   when a list is saved as "Strict Open XML Spreadsheet", openpyxl when asked. exceljs read the
  *   text as a number (2020) and so the date as a day in 1905 (exceljs issue 2695, open), which the
  *   date checks then refused as a number typed instead of a date.
+ * - Text may be kept in the cell itself (`t="inlineStr"`), and there in runs of several fonts
+ *   (`<is><r><t>Jā</t></r><r><rPr><b/></rPr><t>nis</t></r></is>`), as exceljs' own streaming
+ *   writer and other export libraries save part-bold text. exceljs kept only the last run, so
+ *   "Jānis" was read as "nis" without a sign; a phonetic run (`<rPh>`) would have replaced the text.
  * A part that needs it is rewritten as it streams: the prefix bound to the SpreadsheetML or
  * relationships namespace comes off its element names, missing references are written in, and an
  * ISO date cell becomes a text cell holding the same ISO text, which the date fields read as that
- * day. A part written Excel's way passes through untouched.
+ * day, and an inline text's runs are joined into one text. A part written Excel's way passes
+ * through untouched.
  */
 
 /** What a part's XML needs before exceljs can read it. */
@@ -27,6 +32,8 @@ export type PartDialect = {
   addresses: boolean;
   /** Whether cells hold ISO 8601 dates (`t="d"`; worksheets only). */
   isoDates: boolean;
+  /** Whether inline text comes in runs (`<is><r>…`) or with phonetic runs (worksheets only). */
+  inlineRuns: boolean;
 };
 
 // The namespaces whose elements exceljs knows by their bare names: SpreadsheetML (transitional and
@@ -46,6 +53,28 @@ const maxTag = 4096;
 const hasReference = (tag: string) => /\sr\s*=/u.test(tag);
 // The type attribute of an ISO 8601 date cell, as written with either quote.
 const isoDateTypes = [Buffer.from('t="d"'), Buffer.from("t='d'")];
+// A run of text (`<r>`, which has no attributes) or a phonetic run, bare or with some prefix. In a
+// worksheet these occur only inside inline text; should another namespace's element match, the
+// part is only rewritten for nothing, since the rewriting acts on inline text alone.
+const runTags = [Buffer.from('<r>'), Buffer.from(':r>'), Buffer.from('<rPh'), Buffer.from(':rPh')];
+const seamBytes = 4;
+
+/** Finds any of some byte strings in a part's chunks, also across the seam between two chunks. */
+class ByteSearch {
+  found = false;
+  private seam = Buffer.alloc(0);
+  private readonly needles: Buffer[];
+  constructor(needles: Buffer[]) {
+    this.needles = needles;
+  }
+
+  feed(chunk: Buffer): void {
+    if (this.found) return;
+    const seam = this.seam.length ? Buffer.concat([this.seam, chunk.subarray(0, seamBytes)]) : null;
+    this.found = this.needles.some((t) => chunk.includes(t) || (seam !== null && seam.includes(t)));
+    this.seam = Buffer.from(chunk.subarray(Math.max(0, chunk.length - seamBytes)));
+  }
+}
 
 /**
  * Looks at a part's first chunks, as it is checked, for its root element's prefix and (worksheets)
@@ -55,8 +84,8 @@ const isoDateTypes = [Buffer.from('t="d"'), Buffer.from("t='d'")];
 export class DialectProbe {
   private text = '';
   private done = false;
-  private isoDates = false;
-  private seam = Buffer.alloc(0);
+  private readonly isoDates = new ByteSearch(isoDateTypes);
+  private readonly inlineRuns = new ByteSearch(runTags);
   private prefix: string | null | undefined;
   private rowSeen = false;
   private cellSeen = false;
@@ -67,7 +96,10 @@ export class DialectProbe {
   }
 
   feed(chunk: Buffer): void {
-    if (this.worksheet && !this.isoDates) this.lookForIsoDates(chunk);
+    if (this.worksheet) {
+      this.isoDates.feed(chunk);
+      this.inlineRuns.feed(chunk);
+    }
     if (this.done) return;
     // Tags are ASCII; latin1 decodes any byte, so a letter cut at the seam does no harm.
     this.text += chunk.toString('latin1');
@@ -87,13 +119,6 @@ export class DialectProbe {
       }
     }
     this.lookAtRows();
-  }
-
-  private lookForIsoDates(chunk: Buffer): void {
-    // An attribute cut between two chunks is found across the seam (the last few bytes kept).
-    const seam = this.seam.length ? Buffer.concat([this.seam, chunk.subarray(0, 4)]) : null;
-    this.isoDates = isoDateTypes.some((t) => chunk.includes(t) || (seam !== null && seam.includes(t)));
-    this.seam = Buffer.from(chunk.subarray(Math.max(0, chunk.length - 4)));
   }
 
   private lookAtRows(): void {
@@ -121,12 +146,12 @@ export class DialectProbe {
   }
 
   result(): PartDialect {
-    return { prefix: this.prefix ?? null, addresses: this.addresses, isoDates: this.isoDates };
+    return { prefix: this.prefix ?? null, addresses: this.addresses, isoDates: this.isoDates.found, inlineRuns: this.inlineRuns.found };
   }
 }
 
 /** Whether a part must be rewritten for the reader. */
-export const needsRewrite = (d: PartDialect | undefined): d is PartDialect => !!d && (d.prefix !== null || d.addresses || d.isoDates);
+export const needsRewrite = (d: PartDialect | undefined): d is PartDialect => !!d && (d.prefix !== null || d.addresses || d.isoDates || d.inlineRuns);
 
 /** Column letters of a number: 1 → A, 27 → AA. */
 function columnLetters(n: number): string {
@@ -153,10 +178,12 @@ class Rewriter {
   private readonly strip: RegExp | null;
   private readonly addresses: boolean;
   private readonly isoDates: boolean;
+  private readonly inline: InlineText | null;
   constructor(d: PartDialect) {
     this.strip = d.prefix ? new RegExp(`<(/?)${d.prefix.replace(/\./gu, '\\.')}:`, 'gu') : null;
     this.addresses = d.addresses;
     this.isoDates = d.isoDates;
+    this.inline = d.inlineRuns ? new InlineText() : null;
   }
 
   push(text: string): string {
@@ -181,6 +208,7 @@ class Rewriter {
     if (this.addresses) s = s.replace(/<(row|c)(?=[\s/>])([^>]*)>/gu, (tag: string, name: string, rest: string) => this.addressed(tag, name, rest));
     // exceljs reads a `str` cell's value as text, as it stands.
     if (this.isoDates) s = s.replace(/<c\s[^>]*>/gu, (tag) => tag.replace(/\st\s*=\s*(["'])d\1/u, ' t="str"'));
+    if (this.inline) s = this.inline.joined(s);
     return s;
   }
 
@@ -196,6 +224,53 @@ class Rewriter {
     const r = /\sr\s*=\s*["']([A-Za-z]{1,3})\d+["']/u.exec(rest);
     this.col = r ? columnNumber(r[1]!) : this.col + 1;
     return r ? tag : `<c r="${columnLetters(this.col)}${this.row}"${rest}>`;
+  }
+}
+
+/**
+ * Inline text (`<is>…</is>`) as one `<t>` holding the text of all its runs, in order, and none of
+ * its phonetic runs. exceljs starts the cell's text afresh at every `<t>` and adds to it any text
+ * that follows, so only this shape reads whole. Outside `<is>` the text passes as it came; inside,
+ * only what a `<t>` holds is kept (not the spaces that indent runs in pretty-printed XML), and
+ * every other tag (`<r>`, `<rPr>` and its font settings) is left out. The state lasts across
+ * chunks, since an inline text may be cut anywhere but inside a tag.
+ */
+class InlineText {
+  private inIs = false;
+  private opened = false;
+  private inT = false;
+  private inPhonetic = false;
+
+  joined(s: string): string {
+    let out = '';
+    let at = 0;
+    for (const m of s.matchAll(/<(\/?)([\w.-]+)(?=[\s/>])[^>]*?(\/?)>/gu)) {
+      const [tag, closing, name, empty] = m;
+      const end = m.index + tag.length;
+      if (!this.inIs) {
+        if (name === 'is' && !closing && !empty) {
+          out += s.slice(at, end);
+          at = end;
+          this.inIs = true;
+        }
+        continue;
+      }
+      if (this.inT && !this.inPhonetic) out += s.slice(at, m.index);
+      at = end;
+      if (name === 'is' && closing) {
+        out += this.opened ? '</t></is>' : '</is>';
+        this.inIs = this.opened = this.inT = this.inPhonetic = false;
+      } else if (name === 'rPh') this.inPhonetic = !closing && !empty;
+      else if (name === 't') {
+        this.inT = !closing && !empty;
+        if (this.inT && !this.inPhonetic && !this.opened) {
+          out += '<t xml:space="preserve">';
+          this.opened = true;
+        }
+      }
+    }
+    if (!this.inIs || (this.inT && !this.inPhonetic)) out += s.slice(at);
+    return out;
   }
 }
 

@@ -1,8 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { readImportRows, type SourceFile } from '../../../imports/readWorkbook.ts';
 import { kindSpecs } from '../../../imports/kinds/index.ts';
+import { streamedWorkbook } from '../../support/streamedWorkbook.ts';
 
 const header = ['Klase', 'Vārds', 'Uzvārds', 'Personas kods', 'Ierīce'];
 // Names made almost only of letters of two and three bytes, so that the 16 KiB chunks the
@@ -24,15 +24,8 @@ async function sharedStrings(): Promise<SourceFile> {
 
 /** Text inline in the sheet, as other programs save it. */
 async function inlineStrings(): Promise<SourceFile> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
-  const ws = wb.addWorksheet('Skolēni');
-  ws.addRow(header).commit();
-  for (let i = 0; i < rows; i++) ws.addRow(row(i)).commit();
-  await wb.commit();
-  return { format: 'xlsx', bytes: Buffer.concat(chunks) };
+  const sheetRows = [header, ...Array.from({ length: rows }, (_, i) => row(i))];
+  return { format: 'xlsx', bytes: await streamedWorkbook([{ name: 'Skolēni', rows: sheetRows }]) };
 }
 
 async function names(file: SourceFile): Promise<string[]> {

@@ -9,6 +9,7 @@ import { zipLimits } from '../../../imports/sniff.ts';
 import { rewritten, type PartDialect } from '../../../imports/xmlDialect.ts';
 import { makeZip, unzipEntries } from '../../support/zip.ts';
 import { personalCodes } from '../../support/personalCodes.ts';
+import { streamedWorkbook } from '../../support/streamedWorkbook.ts';
 import { reshaped, type Reshaping } from '../../support/xmlDialects.ts';
 
 /**
@@ -119,12 +120,12 @@ describe('workbooks written by other programs (namespace prefixes, rows without 
     ]);
     // sheet.xml reaches the reader as sheet4.xml, the first free number; the hidden sheet is not read at all.
     expect(Object.fromEntries(file.dialects)).to.deep.equal({
-      'xl/_rels/workbook.xml.rels': { prefix: 'ns0', addresses: false, isoDates: false },
-      'xl/workbook.xml': { prefix: 'x', addresses: false, isoDates: false },
-      'xl/sharedStrings.xml': { prefix: 'x', addresses: false, isoDates: false },
-      'xl/styles.xml': { prefix: 'x', addresses: false, isoDates: false },
-      'xl/worksheets/sheet3.xml': { prefix: 'x', addresses: true, isoDates: false },
-      'xl/worksheets/sheet4.xml': { prefix: 'x', addresses: true, isoDates: false },
+      'xl/_rels/workbook.xml.rels': { prefix: 'ns0', addresses: false, isoDates: false, inlineRuns: false },
+      'xl/workbook.xml': { prefix: 'x', addresses: false, isoDates: false, inlineRuns: false },
+      'xl/sharedStrings.xml': { prefix: 'x', addresses: false, isoDates: false, inlineRuns: false },
+      'xl/styles.xml': { prefix: 'x', addresses: false, isoDates: false, inlineRuns: false },
+      'xl/worksheets/sheet3.xml': { prefix: 'x', addresses: true, isoDates: false, inlineRuns: false },
+      'xl/worksheets/sheet4.xml': { prefix: 'x', addresses: true, isoDates: false, inlineRuns: false },
     });
   });
 
@@ -181,11 +182,63 @@ describe('workbooks written by other programs (namespace prefixes, rows without 
     const expected = ['2026-09-01..2027-02-28', '2026-10-15..2026-12-31', '2026-11-01..2027-04-30'];
     expect(await days(excelFile)).to.deep.equal(expected);
     expect(await days(strict)).to.deep.equal(expected);
-    expect((await openXlsx(strict, zipLimits)).dialects.get('xl/worksheets/sheet1.xml')).to.deep.equal({ prefix: null, addresses: false, isoDates: true });
+    expect((await openXlsx(strict, zipLimits)).dialects.get('xl/worksheets/sheet1.xml')).to.deep.equal({ prefix: null, addresses: false, isoDates: true, inlineRuns: false });
+  });
+
+  describe('text kept in the cell in runs of several fonts', () => {
+    const codes = personalCodes(4);
+    const header = ['Klase', 'Vārds', 'Uzvārds', 'Personas kods', 'Ierīce'];
+    const bold = { bold: true };
+    // Part-bold names, as a secretary marks a surname's changed letters; runs cut inside words.
+    const runs = (...texts: string[]) => ({ richText: texts.map((text, i) => (i % 2 ? { text, font: bold } : { text })) });
+    const names = [
+      ['Jānis', 'Kalniņš-Ozols', ['Jā', 'nis'], ['Kalniņš', '-', 'Ozols']],
+      ['Олег', 'Иванов & Ко', ['О', 'лег'], ['Иванов ', '&', ' Ко']],
+      ['Līga', 'Šķēle <Ozola>', ['L', 'ī', 'ga'], ['Šķēle ', '<Ozola>']],
+      ['Anna', 'Bērziņa', ['Anna'], ['Bērziņa']],
+    ] as const;
+    const list = (rich: boolean) =>
+      streamedWorkbook([
+        { name: 'Skolēni', rows: [header, ...names.map(([first, last, firstRuns, lastRuns], i) => ['5.a', rich ? runs(...firstRuns) : first, rich ? runs(...lastRuns) : last, codes[i], 'dators'])] },
+      ]);
+    const cellsOf = async (bytes: Buffer) => ((await read(bytes)).slice(1) as Array<{ cells: Record<string, unknown> }>).map((r) => [r.cells.firstName, r.cells.lastName]);
+
+    it('reads each name whole, as written (exceljs kept only the last run: "Jānis" read as "nis")', async () => {
+      const rich = await list(true);
+      const sheet = unzipEntries(rich).find((e) => e.name === 'xl/worksheets/sheet1.xml')!.data.toString('utf8');
+      expect(sheet).to.include('<is><r><t>Jā</t></r><r><rPr><b/></rPr><t>nis</t></r></is>');
+      expect(await cellsOf(rich)).to.deep.equal(names.map(([first, last]) => [first, last]));
+      expect((await openXlsx(rich, zipLimits)).dialects.get('xl/worksheets/sheet1.xml')).to.deep.equal({ prefix: null, addresses: false, isoDates: false, inlineRuns: true });
+    });
+
+    it('leaves inline text without runs as it came, and reads runs with prefixes and without references as well', async () => {
+      const plain = await list(false);
+      expect((await openXlsx(plain, zipLimits)).dialects.size).to.equal(0);
+      const expected = names.map(([first, last]) => [first, last]);
+      expect(await cellsOf(plain)).to.deep.equal(expected);
+      expect(await cellsOf(reshaped(await list(true), { prefix: true, noReferences: true }))).to.deep.equal(expected);
+    });
+
+    it('keeps only what the runs hold: not the indenting between them, not a phonetic reading', async () => {
+      const d: PartDialect = { prefix: null, addresses: false, isoDates: false, inlineRuns: true };
+      const sheet =
+        '<worksheet><sheetData><row r="1">\n' +
+        '  <c r="A1" t="inlineStr">\n    <is>\n      <r>\n        <rPr><b/><sz val="11"/></rPr>\n        <t xml:space="preserve">Jā</t>\n      </r>\n' +
+        '      <r><t>nis &amp; </t></r><r><t/></r><r><t>Co</t></r>\n      <rPh sb="0" eb="1"><t>ヤ</t></rPh>\n    </is>\n  </c>\n' +
+        '  <c r="B1" t="inlineStr"><is><t>Ozols</t></is></c><c r="C1" t="inlineStr"><is/></c><c r="D1" t="inlineStr"><is></is></c><c r="E1" t="s"><v>3</v></c>\n' +
+        '</row></sheetData></worksheet>';
+      const expected =
+        '<worksheet><sheetData><row r="1">\n' +
+        '  <c r="A1" t="inlineStr">\n    <is><t xml:space="preserve">Jānis &amp; Co</t></is>\n  </c>\n' +
+        '  <c r="B1" t="inlineStr"><is><t xml:space="preserve">Ozols</t></is></c><c r="C1" t="inlineStr"><is/></c><c r="D1" t="inlineStr"><is></is></c><c r="E1" t="s"><v>3</v></c>\n' +
+        '</row></sheetData></worksheet>';
+      expect(await collect(rewritten(whole(sheet), d))).to.equal(expected);
+      expect(await collect(rewritten(oneCharAtATime(sheet), d))).to.equal(expected);
+    });
   });
 
   describe('the rewriting itself, wherever a chunk ends', () => {
-    const both: PartDialect = { prefix: 'x', addresses: true, isoDates: true };
+    const both: PartDialect = { prefix: 'x', addresses: true, isoDates: true, inlineRuns: false };
     const sheet =
       '<?xml version="1.0"?><x:worksheet xmlns:x="urn:s" xmlns:x14ac="urn:e"><x:sheetData>' +
       '<x:row x14ac:dyDescent="0.25"><x:c t="s"><x:v>0</x:v></x:c><x:c/><x:c r="E1" s="1"><x:v>5</x:v></x:c><x:c><x:v>6</x:v></x:c></x:row>' +
@@ -207,7 +260,7 @@ describe('workbooks written by other programs (namespace prefixes, rows without 
     it('passes a part that needs nothing through as it came', async () => {
       const chunks = ['<worksheet><sheetData><row r="1"><c r="A1"', '><v>1</v></c></row></sheetData></worksheet>'];
       const out: string[] = [];
-      for await (const c of rewritten(oneChunkEach(chunks), { prefix: null, addresses: false, isoDates: false })) out.push(c);
+      for await (const c of rewritten(oneChunkEach(chunks), { prefix: null, addresses: false, isoDates: false, inlineRuns: false })) out.push(c);
       expect(out).to.deep.equal(chunks);
     });
   });

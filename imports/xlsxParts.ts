@@ -358,7 +358,7 @@ export async function openXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimit
   for (const part of fixed) {
     const read = part.name === 'xl/workbook.xml' ? workbook : part.name === 'xl/_rels/workbook.xml.rels' ? rels : null;
     const strings = part.name === sharedStringsPart ? new TextElements(cellText) : null;
-    const probe = new DialectProbe(false);
+    const probe = new DialectProbe(part.name === sharedStringsPart ? 'sharedStrings' : 'other');
     await checkPart(bytes, part, text, (c) => (probe.feed(c), read?.feed(c), strings?.feed(c)));
     probed(part.name, probe);
   }
@@ -382,7 +382,7 @@ export async function openXlsx(bytes: Buffer, limits: ZipLimits, text: TextLimit
     }
     const scanner = new MergeScanner(sheet.merges, budget);
     const inline = new TextElements(cellText);
-    const probe = new DialectProbe(true);
+    const probe = new DialectProbe('worksheet');
     await checkPart(bytes, part, text, (c) => (scanner.feed(c), inline.feed(c), probe.feed(c)));
     probed(names.get(part.name)!, probe);
   }

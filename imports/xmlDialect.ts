@@ -17,11 +17,14 @@
  *   (`<is><r><t>Jā</t></r><r><rPr><b/></rPr><t>nis</t></r></is>`), as exceljs' own streaming
  *   writer and other export libraries save part-bold text. exceljs kept only the last run, so
  *   "Jānis" was read as "nis" without a sign; a phonetic run (`<rPh>`) would have replaced the text.
+ * - Shared strings may be indented (XML written by .NET's XDocument or Python's `indent`). exceljs
+ *   added the line break and indent after each run's `</t>` to the run, so "Jā" + "nis" in two
+ *   fonts read as "Jā nis"; a phonetic run replaced the text here too.
  * A part that needs it is rewritten as it streams: the prefix bound to the SpreadsheetML or
  * relationships namespace comes off its element names, missing references are written in, and an
  * ISO date cell becomes a text cell holding the same ISO text, which the date fields read as that
- * day, and an inline text's runs are joined into one text. A part written Excel's way passes
- * through untouched.
+ * day, and the runs of an inline or shared text are joined into one text. A part written Excel's
+ * way passes through untouched.
  */
 
 /** What a part's XML needs before exceljs can read it. */
@@ -32,8 +35,12 @@ export type PartDialect = {
   addresses: boolean;
   /** Whether cells hold ISO 8601 dates (`t="d"`; worksheets only). */
   isoDates: boolean;
-  /** Whether inline text comes in runs (`<is><r>…`) or with phonetic runs (worksheets only). */
-  inlineRuns: boolean;
+  /**
+   * The element whose text runs are to be joined into one text, when some are written in a way
+   * exceljs misreads: `is` (inline text in runs, worksheets) or `si` (shared strings indented or
+   * with phonetic runs).
+   */
+  runs: 'is' | 'si' | null;
 };
 
 // The namespaces whose elements exceljs knows by their bare names: SpreadsheetML (transitional and
@@ -55,8 +62,15 @@ const hasReference = (tag: string) => /\sr\s*=/u.test(tag);
 const isoDateTypes = [Buffer.from('t="d"'), Buffer.from("t='d'")];
 // A run of text (`<r>`, which has no attributes) or a phonetic run, bare or with some prefix. In a
 // worksheet these occur only inside inline text; should another namespace's element match, the
-// part is only rewritten for nothing, since the rewriting acts on inline text alone.
-const runTags = [Buffer.from('<r>'), Buffer.from(':r>'), Buffer.from('<rPh'), Buffer.from(':rPh')];
+// part is only rewritten for nothing, since the rewriting acts on inline or shared text alone.
+const phonetic = ['<rPh', ':rPh'];
+const inlineRunTags = ['<r>', ':r>', ...phonetic].map((t) => Buffer.from(t));
+// In shared strings: white space after a text's end (indented XML), or a phonetic run. A text that
+// merely starts with a space (`<x:t> Anna`) matches too, which costs a rewrite and changes nothing.
+const sharedRunTags = [...phonetic, ...['</t>', ':t>'].flatMap((end) => [' ', '\t', '\n', '\r'].map((ws) => end + ws))].map((t) => Buffer.from(t));
+
+/** Which part a probe looks at: its worksheets and shared strings are looked at more closely. */
+export type PartKind = 'worksheet' | 'sharedStrings' | 'other';
 const seamBytes = 4;
 
 /** Finds any of some byte strings in a part's chunks, also across the seam between two chunks. */
@@ -84,22 +98,22 @@ class ByteSearch {
 export class DialectProbe {
   private text = '';
   private done = false;
-  private readonly isoDates = new ByteSearch(isoDateTypes);
-  private readonly inlineRuns = new ByteSearch(runTags);
+  private readonly isoDates: ByteSearch | null;
+  private readonly runs: ByteSearch | null;
   private prefix: string | null | undefined;
   private rowSeen = false;
   private cellSeen = false;
   private addresses = false;
-  private readonly worksheet: boolean;
-  constructor(worksheet: boolean) {
-    this.worksheet = worksheet;
+  private readonly kind: PartKind;
+  constructor(kind: PartKind) {
+    this.kind = kind;
+    this.isoDates = kind === 'worksheet' ? new ByteSearch(isoDateTypes) : null;
+    this.runs = kind === 'worksheet' ? new ByteSearch(inlineRunTags) : kind === 'sharedStrings' ? new ByteSearch(sharedRunTags) : null;
   }
 
   feed(chunk: Buffer): void {
-    if (this.worksheet) {
-      this.isoDates.feed(chunk);
-      this.inlineRuns.feed(chunk);
-    }
+    this.isoDates?.feed(chunk);
+    this.runs?.feed(chunk);
     if (this.done) return;
     // Tags are ASCII; latin1 decodes any byte, so a letter cut at the seam does no harm.
     this.text += chunk.toString('latin1');
@@ -113,7 +127,7 @@ export class DialectProbe {
       const uri = p ? new RegExp(`\\sxmlns:${p.replace(/\./gu, '\\.')}\\s*=\\s*["']([^"']*)["']`, 'u').exec(root[0])?.[1] : undefined;
       this.prefix = p && uri && readerNamespaces.has(uri) ? p : null;
       this.text = this.text.slice(root.index + root[0].length);
-      if (!this.worksheet) {
+      if (this.kind !== 'worksheet') {
         this.done = true;
         return;
       }
@@ -146,12 +160,12 @@ export class DialectProbe {
   }
 
   result(): PartDialect {
-    return { prefix: this.prefix ?? null, addresses: this.addresses, isoDates: this.isoDates.found, inlineRuns: this.inlineRuns.found };
+    return { prefix: this.prefix ?? null, addresses: this.addresses, isoDates: !!this.isoDates?.found, runs: this.runs?.found ? (this.kind === 'worksheet' ? 'is' : 'si') : null };
   }
 }
 
 /** Whether a part must be rewritten for the reader. */
-export const needsRewrite = (d: PartDialect | undefined): d is PartDialect => !!d && (d.prefix !== null || d.addresses || d.isoDates || d.inlineRuns);
+export const needsRewrite = (d: PartDialect | undefined): d is PartDialect => !!d && (d.prefix !== null || d.addresses || d.isoDates || d.runs !== null);
 
 /** Column letters of a number: 1 → A, 27 → AA. */
 function columnLetters(n: number): string {
@@ -178,12 +192,12 @@ class Rewriter {
   private readonly strip: RegExp | null;
   private readonly addresses: boolean;
   private readonly isoDates: boolean;
-  private readonly inline: InlineText | null;
+  private readonly runs: JoinedRuns | null;
   constructor(d: PartDialect) {
     this.strip = d.prefix ? new RegExp(`<(/?)${d.prefix.replace(/\./gu, '\\.')}:`, 'gu') : null;
     this.addresses = d.addresses;
     this.isoDates = d.isoDates;
-    this.inline = d.inlineRuns ? new InlineText() : null;
+    this.runs = d.runs ? new JoinedRuns(d.runs) : null;
   }
 
   push(text: string): string {
@@ -208,7 +222,7 @@ class Rewriter {
     if (this.addresses) s = s.replace(/<(row|c)(?=[\s/>])([^>]*)>/gu, (tag: string, name: string, rest: string) => this.addressed(tag, name, rest));
     // exceljs reads a `str` cell's value as text, as it stands.
     if (this.isoDates) s = s.replace(/<c\s[^>]*>/gu, (tag) => tag.replace(/\st\s*=\s*(["'])d\1/u, ' t="str"'));
-    if (this.inline) s = this.inline.joined(s);
+    if (this.runs) s = this.runs.joined(s);
     return s;
   }
 
@@ -228,18 +242,23 @@ class Rewriter {
 }
 
 /**
- * Inline text (`<is>…</is>`) as one `<t>` holding the text of all its runs, in order, and none of
- * its phonetic runs. exceljs starts the cell's text afresh at every `<t>` and adds to it any text
- * that follows, so only this shape reads whole. Outside `<is>` the text passes as it came; inside,
- * only what a `<t>` holds is kept (not the spaces that indent runs in pretty-printed XML), and
- * every other tag (`<r>`, `<rPr>` and its font settings) is left out. The state lasts across
- * chunks, since an inline text may be cut anywhere but inside a tag.
+ * Inline or shared text (`<is>…</is>`, `<si>…</si>`) as one `<t>` holding the text of all its
+ * runs, in order, and none of its phonetic runs. exceljs starts a text afresh at every `<t>` and
+ * adds to it any text that follows, so only this shape reads whole. Outside those elements the
+ * text passes as it came; inside, only what a `<t>` holds is kept (not the spaces that indent runs
+ * in pretty-printed XML), and every other tag (`<r>`, `<rPr>` and its font settings) is left out;
+ * the reader makes rich text plain anyway. The state lasts across chunks, since a text may be cut
+ * anywhere but inside a tag.
  */
-class InlineText {
-  private inIs = false;
+class JoinedRuns {
+  private inText = false;
   private opened = false;
   private inT = false;
   private inPhonetic = false;
+  private readonly container: 'is' | 'si';
+  constructor(container: 'is' | 'si') {
+    this.container = container;
+  }
 
   joined(s: string): string {
     let out = '';
@@ -247,19 +266,19 @@ class InlineText {
     for (const m of s.matchAll(/<(\/?)([\w.-]+)(?=[\s/>])[^>]*?(\/?)>/gu)) {
       const [tag, closing, name, empty] = m;
       const end = m.index + tag.length;
-      if (!this.inIs) {
-        if (name === 'is' && !closing && !empty) {
+      if (!this.inText) {
+        if (name === this.container && !closing && !empty) {
           out += s.slice(at, end);
           at = end;
-          this.inIs = true;
+          this.inText = true;
         }
         continue;
       }
       if (this.inT && !this.inPhonetic) out += s.slice(at, m.index);
       at = end;
-      if (name === 'is' && closing) {
-        out += this.opened ? '</t></is>' : '</is>';
-        this.inIs = this.opened = this.inT = this.inPhonetic = false;
+      if (name === this.container && closing) {
+        out += this.opened ? `</t></${name}>` : `</${name}>`;
+        this.inText = this.opened = this.inT = this.inPhonetic = false;
       } else if (name === 'rPh') this.inPhonetic = !closing && !empty;
       else if (name === 't') {
         this.inT = !closing && !empty;
@@ -269,7 +288,7 @@ class InlineText {
         }
       }
     }
-    if (!this.inIs || (this.inT && !this.inPhonetic)) out += s.slice(at);
+    if (!this.inText || (this.inT && !this.inPhonetic)) out += s.slice(at);
     return out;
   }
 }

@@ -35,6 +35,32 @@ export function dropImpliedReferences(xml: string): string {
   });
 }
 
+/**
+ * Every part indented two spaces a level, as .NET's XDocument saves XML and Python's `indent`
+ * writes it: a line break and indent before each tag, except a tag right after text, so that an
+ * element holding text (`<t>Jā</t>`) stays on one line and no text changes.
+ */
+export function indented(xml: string): string {
+  let depth = 0;
+  let afterText = false;
+  let out = '';
+  for (const [token] of xml.matchAll(/<[^>]+>|[^<]+/gu)) {
+    if (!token.startsWith('<')) {
+      out += token;
+      afterText = true;
+      continue;
+    }
+    const declaration = token.startsWith('<?');
+    const closing = token.startsWith('</');
+    if (closing) depth--;
+    if (!afterText && !declaration && out) out += `\n${'  '.repeat(depth)}`;
+    out += token;
+    if (!closing && !declaration && !token.endsWith('/>')) depth++;
+    afterText = false;
+  }
+  return out;
+}
+
 /** An Excel serial day (1900 date system) as the ISO 8601 text a Strict file keeps it as. */
 function isoOfSerial(serial: number): string {
   const ms = Math.round((serial - 25569) * 86_400_000);
@@ -63,13 +89,13 @@ function strictOf(entries: ZipEntry[], dateColumns: string[]): ZipEntry[] {
   });
 }
 
-export type Reshaping = { prefix?: boolean; noReferences?: boolean; sheetPartNames?: boolean; strict?: { dateColumns: string[] } };
+export type Reshaping = { prefix?: boolean; noReferences?: boolean; sheetPartNames?: boolean; strict?: { dateColumns: string[] }; indent?: boolean };
 
 /**
  * The workbook as the Open XML SDK (and programs built on it) writes it, each change on request:
  * `x:` on SpreadsheetML elements and `ns0:` on relationships; rows and cells without implied
  * references; worksheet parts named `sheet.xml`, `sheet2.xml`, … with absolute targets; or as
- * Excel's Strict format, with ISO dates.
+ * Excel's Strict format, with ISO dates; or with every part indented.
  */
 export function reshaped(xlsx: Buffer, how: Reshaping): Buffer {
   let entries: ZipEntry[] = unzipEntries(xlsx);
@@ -77,6 +103,7 @@ export function reshaped(xlsx: Buffer, how: Reshaping): Buffer {
   const edit = (test: (name: string) => boolean, change: (xml: string) => string) => {
     entries = entries.map((e) => (test(e.name) ? { ...e, data: Buffer.from(change(e.data.toString('utf8'))) } : e));
   };
+  if (how.indent) edit((n) => /\.(xml|rels)$/u.test(n), indented);
   if (how.noReferences) edit((n) => n.startsWith('xl/worksheets/'), dropImpliedReferences);
   if (how.prefix) {
     edit((n) => spreadsheetParts.test(n), (xml) => prefixElements(xml, 'x'));

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { readImportRows, type SourceFile } from '../../../imports/readWorkbook.ts';
+import { cellText } from '../../../imports/cells.ts';
 import { kindSpecs } from '../../../imports/kinds/index.ts';
 import { foodEntitlements } from '../../../imports/kinds/foodEntitlements.ts';
 import { rowParser } from '../../../imports/kinds/parseRow.ts';
@@ -40,10 +41,14 @@ async function schoolList(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+// Rich text as every field reads it, plain: runs joined by the rewriting keep no fonts to compare.
+const plainRich = (cells: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(cells).map(([k, v]) => [k, v !== null && typeof v === 'object' && 'richText' in v ? cellText(v) : v]));
+
 async function read(bytes: Buffer): Promise<unknown[]> {
   const out: unknown[] = [];
   for await (const ev of readImportRows({ format: 'xlsx', bytes } satisfies SourceFile, kindSpecs['device-needs'].fields, { maxRows: 100 })) {
-    out.push(ev.type === 'header' ? { sheet: ev.sheet, row: ev.rowNumber, slashDates: ev.slashDates } : { row: ev.rowNumber, cells: ev.cells });
+    out.push(ev.type === 'header' ? { sheet: ev.sheet, row: ev.rowNumber, slashDates: ev.slashDates } : { row: ev.rowNumber, cells: plainRich(ev.cells) });
   }
   return out;
 }
@@ -85,7 +90,8 @@ describe('workbooks written by other programs (namespace prefixes, rows without 
     ['elements with a namespace prefix (x:, ns0:), as the Open XML SDK and Python write them', { prefix: true }],
     ['rows and cells that leave out their references', { noReferences: true }],
     ['worksheet parts named sheet.xml with absolute targets, as ClosedXML and the Open XML SDK name them', { sheetPartNames: true }],
-    ['all three at once', { prefix: true, noReferences: true, sheetPartNames: true }],
+    ['every part indented, as .NET’s XDocument and Python’s indent write XML (a rich-text name read as “Jā nis”)', { indent: true }],
+    ['all of them at once', { prefix: true, noReferences: true, sheetPartNames: true, indent: true }],
   ];
   for (const [what, how] of shapes) {
     it(`reads ${what} exactly as the Excel file`, async () => {
@@ -111,6 +117,16 @@ describe('workbooks written by other programs (namespace prefixes, rows without 
     expect(entries.find((e) => e.name === 'xl/_rels/workbook.xml.rels')!.data.toString('utf8')).to.include('<ns0:Relationship ');
   });
 
+  it('joins the runs of indented shared strings, and only of those', async () => {
+    const strings = (bytes: Buffer) => unzipEntries(bytes).find((e) => e.name === 'xl/sharedStrings.xml')!.data.toString('utf8');
+    const indented = reshaped(excel, { indent: true });
+    expect(strings(indented)).to.include('<t>Jā</t>\n    </r>\n    <r>');
+    const file = await openXlsx(indented, zipLimits);
+    expect(file.dialects.get('xl/sharedStrings.xml')).to.deep.equal({ prefix: null, addresses: false, isoDates: false, runs: 'si' });
+    // Indented worksheets read as they are: what follows a value's end is not added to any text that counts.
+    expect(file.dialects.get('xl/worksheets/sheet1.xml')).to.equal(undefined);
+  });
+
   it('rewrites only the parts that need it, and tells the reader by the names it reads them under', async () => {
     const file = await openXlsx(reshaped(excel, { prefix: true, noReferences: true, sheetPartNames: true }), zipLimits);
     expect(file.sheets.map((s) => [s.part, s.name, s.hidden])).to.deep.equal([
@@ -120,12 +136,12 @@ describe('workbooks written by other programs (namespace prefixes, rows without 
     ]);
     // sheet.xml reaches the reader as sheet4.xml, the first free number; the hidden sheet is not read at all.
     expect(Object.fromEntries(file.dialects)).to.deep.equal({
-      'xl/_rels/workbook.xml.rels': { prefix: 'ns0', addresses: false, isoDates: false, inlineRuns: false },
-      'xl/workbook.xml': { prefix: 'x', addresses: false, isoDates: false, inlineRuns: false },
-      'xl/sharedStrings.xml': { prefix: 'x', addresses: false, isoDates: false, inlineRuns: false },
-      'xl/styles.xml': { prefix: 'x', addresses: false, isoDates: false, inlineRuns: false },
-      'xl/worksheets/sheet3.xml': { prefix: 'x', addresses: true, isoDates: false, inlineRuns: false },
-      'xl/worksheets/sheet4.xml': { prefix: 'x', addresses: true, isoDates: false, inlineRuns: false },
+      'xl/_rels/workbook.xml.rels': { prefix: 'ns0', addresses: false, isoDates: false, runs: null },
+      'xl/workbook.xml': { prefix: 'x', addresses: false, isoDates: false, runs: null },
+      'xl/sharedStrings.xml': { prefix: 'x', addresses: false, isoDates: false, runs: null },
+      'xl/styles.xml': { prefix: 'x', addresses: false, isoDates: false, runs: null },
+      'xl/worksheets/sheet3.xml': { prefix: 'x', addresses: true, isoDates: false, runs: null },
+      'xl/worksheets/sheet4.xml': { prefix: 'x', addresses: true, isoDates: false, runs: null },
     });
   });
 
@@ -182,7 +198,7 @@ describe('workbooks written by other programs (namespace prefixes, rows without 
     const expected = ['2026-09-01..2027-02-28', '2026-10-15..2026-12-31', '2026-11-01..2027-04-30'];
     expect(await days(excelFile)).to.deep.equal(expected);
     expect(await days(strict)).to.deep.equal(expected);
-    expect((await openXlsx(strict, zipLimits)).dialects.get('xl/worksheets/sheet1.xml')).to.deep.equal({ prefix: null, addresses: false, isoDates: true, inlineRuns: false });
+    expect((await openXlsx(strict, zipLimits)).dialects.get('xl/worksheets/sheet1.xml')).to.deep.equal({ prefix: null, addresses: false, isoDates: true, runs: null });
   });
 
   describe('text kept in the cell in runs of several fonts', () => {
@@ -208,7 +224,7 @@ describe('workbooks written by other programs (namespace prefixes, rows without 
       const sheet = unzipEntries(rich).find((e) => e.name === 'xl/worksheets/sheet1.xml')!.data.toString('utf8');
       expect(sheet).to.include('<is><r><t>Jā</t></r><r><rPr><b/></rPr><t>nis</t></r></is>');
       expect(await cellsOf(rich)).to.deep.equal(names.map(([first, last]) => [first, last]));
-      expect((await openXlsx(rich, zipLimits)).dialects.get('xl/worksheets/sheet1.xml')).to.deep.equal({ prefix: null, addresses: false, isoDates: false, inlineRuns: true });
+      expect((await openXlsx(rich, zipLimits)).dialects.get('xl/worksheets/sheet1.xml')).to.deep.equal({ prefix: null, addresses: false, isoDates: false, runs: 'is' });
     });
 
     it('leaves inline text without runs as it came, and reads runs with prefixes and without references as well', async () => {
@@ -220,7 +236,7 @@ describe('workbooks written by other programs (namespace prefixes, rows without 
     });
 
     it('keeps only what the runs hold: not the indenting between them, not a phonetic reading', async () => {
-      const d: PartDialect = { prefix: null, addresses: false, isoDates: false, inlineRuns: true };
+      const d: PartDialect = { prefix: null, addresses: false, isoDates: false, runs: 'is' };
       const sheet =
         '<worksheet><sheetData><row r="1">\n' +
         '  <c r="A1" t="inlineStr">\n    <is>\n      <r>\n        <rPr><b/><sz val="11"/></rPr>\n        <t xml:space="preserve">Jā</t>\n      </r>\n' +
@@ -238,7 +254,7 @@ describe('workbooks written by other programs (namespace prefixes, rows without 
   });
 
   describe('the rewriting itself, wherever a chunk ends', () => {
-    const both: PartDialect = { prefix: 'x', addresses: true, isoDates: true, inlineRuns: false };
+    const both: PartDialect = { prefix: 'x', addresses: true, isoDates: true, runs: null };
     const sheet =
       '<?xml version="1.0"?><x:worksheet xmlns:x="urn:s" xmlns:x14ac="urn:e"><x:sheetData>' +
       '<x:row x14ac:dyDescent="0.25"><x:c t="s"><x:v>0</x:v></x:c><x:c/><x:c r="E1" s="1"><x:v>5</x:v></x:c><x:c><x:v>6</x:v></x:c></x:row>' +
@@ -260,7 +276,7 @@ describe('workbooks written by other programs (namespace prefixes, rows without 
     it('passes a part that needs nothing through as it came', async () => {
       const chunks = ['<worksheet><sheetData><row r="1"><c r="A1"', '><v>1</v></c></row></sheetData></worksheet>'];
       const out: string[] = [];
-      for await (const c of rewritten(oneChunkEach(chunks), { prefix: null, addresses: false, isoDates: false, inlineRuns: false })) out.push(c);
+      for await (const c of rewritten(oneChunkEach(chunks), { prefix: null, addresses: false, isoDates: false, runs: null })) out.push(c);
       expect(out).to.deep.equal(chunks);
     });
   });

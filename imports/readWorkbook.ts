@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { cellText, SlashDateEvidence, type SlashOrder } from './cells.ts';
+import { unescapedRow } from './xlsxText.ts';
 import { decodeCsv, parseCsv, type CsvNote } from './csv.ts';
 import { extendHeader, headerRepeats, matchHeaderRow, normalizeHeader, type ColumnSpan, type FieldSpec, type HeaderMatch } from './headers.ts';
 import { zipLimits } from './sniff.ts';
@@ -99,7 +100,7 @@ async function* xlsxSheets(bytes: Buffer, meta: ReadingMeta): AsyncGenerator<She
     const part = order[next++];
     meta.date1904 = !!(reader as unknown as { properties?: { model?: { date1904?: boolean } } }).properties?.model?.date1904;
     const rows = (async function* () {
-      for await (const row of ws) yield { number: row.number, values: row.values as unknown[] };
+      for await (const row of ws) yield { number: row.number, values: unescapedRow(row.values as unknown[]) };
     })();
     const name = part?.name ?? ws.name ?? `Sheet${ws.id ?? ''}`;
     yield { name, instructions: part?.name != null && isInstructionsSheet(part.name), merges: part?.merges ?? [], rows };

@@ -38,15 +38,16 @@ export type HeaderEvent = {
 /**
  * What reading itself found wrong in a row, before its cells are checked: a quotation mark in a
  * .csv never closed (`stray_quote`, a warning: the row is read without it) or one that joined the
- * lines after it into this row (`rows_joined`, an error: the row cannot be read as written).
+ * lines after it into this row (`rows_joined`, an error: the row cannot be read as written); or a
+ * workbook's row that is hidden (`hidden_row`, a warning: read all the same).
  */
-export type RowNote = { field: string | null; code: CsvNote['code']; severity: 'error' | 'warning' };
+export type RowNote = { field: string | null; code: CsvNote['code'] | 'hidden_row'; severity: 'error' | 'warning' };
 export type RowEvent = { type: 'row'; rowNumber: number; cells: Record<string, unknown>; values: unknown[]; notes?: RowNote[] };
 
 // Titles, logos and notes above the header are common; a real header sits within the first rows.
 const headerScanRows = 30;
 
-type SheetRow = { number: number; values: unknown[]; notes?: CsvNote[] };
+type SheetRow = { number: number; values: unknown[]; notes?: CsvNote[]; hidden?: true };
 type Sheet = { name: string; instructions: boolean; merges: CellRange[]; rows: AsyncIterable<SheetRow> };
 
 // Words that name a sheet of instructions or of a filled-in example rather than the list itself:
@@ -99,8 +100,13 @@ async function* xlsxSheets(bytes: Buffer, meta: ReadingMeta): AsyncGenerator<She
   for await (const ws of reader as AsyncIterable<AsyncIterable<ExcelJS.Row> & { name?: string; id?: number }>) {
     const part = order[next++];
     meta.date1904 = !!(reader as unknown as { properties?: { model?: { date1904?: boolean } } }).properties?.model?.date1904;
-    const rows = (async function* () {
-      for await (const row of ws) yield { number: row.number, values: unescapedRow(row.values as unknown[]) };
+    const hidden = reader.hiddenRows.get(String(ws.id));
+    const rows = (async function* (): AsyncGenerator<SheetRow> {
+      for await (const row of ws) {
+        const values = unescapedRow(row.values as unknown[]);
+        // Each hidden row is let go of as it is read, so the set holds only rows still ahead.
+        yield hidden?.delete(row.number) ? { number: row.number, values, hidden: true } : { number: row.number, values };
+      }
     })();
     const name = part?.name ?? ws.name ?? `Sheet${ws.id ?? ''}`;
     yield { name, instructions: part?.name != null && isInstructionsSheet(part.name), merges: part?.merges ?? [], rows };
@@ -245,6 +251,9 @@ class DataRows {
     for (const [key, index] of this.columns) cells[key] = values[index];
     const ev: RowEvent = { type: 'row', rowNumber: row.number, cells, values };
     if (row.notes) ev.notes = rowNotes(row.notes, this.columns);
+    // Read all the same, but said: a list filtered to one class and uploaded with the filter still
+    // on means the whole list, a list filtered to the pupils in need may not. The principal decides.
+    if (row.hidden) (ev.notes ??= []).push({ field: null, code: 'hidden_row', severity: 'warning' });
     if (filledCells(row.values) === 1) this.held = ev;
     else out.push(this.counted(ev));
     return out;

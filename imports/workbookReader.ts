@@ -52,8 +52,33 @@ function entryText(entry: NodeJS.ReadableStream, dialect: PartDialect | undefine
   return needsRewrite(dialect) ? Readable.from(rewritten(entry as AsyncIterable<string>, dialect)) : entry;
 }
 
+/**
+ * Notes the rows a worksheet's text marks hidden (`<row r="12" hidden="1">`: hidden by hand or
+ * filtered out), which exceljs' streaming reader does not tell. The text passes on unchanged, after
+ * any rewriting, so every row has its reference; a tag cut at a chunk's end is looked at whole with
+ * the next chunk. A chunk is searched only when it mentions `hidden` at all.
+ */
+export async function* notingHiddenRows(chunks: AsyncIterable<string>, hidden: Set<number>): AsyncGenerator<string> {
+  let tail = '';
+  for await (const chunk of chunks) {
+    const text = tail + chunk;
+    const open = text.lastIndexOf('<');
+    const cut = open >= 0 && text.indexOf('>', open) < 0 ? open : text.length;
+    tail = text.slice(cut);
+    const whole = text.slice(0, cut);
+    if (whole.includes('hidden')) {
+      for (const m of whole.matchAll(/<row\s[^>]*>/gu)) {
+        if (/\shidden\s*=\s*["'](?:1|true)["']/u.test(m[0])) hidden.add(Number(/\sr\s*=\s*["'](\d+)["']/u.exec(m[0])?.[1]));
+      }
+    }
+    yield chunk;
+  }
+}
+
 class Utf8WorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
   private readonly dialects: Dialects;
+  /** The hidden rows of each worksheet by its number, noted as its text is read (see above). */
+  readonly hiddenRows = new Map<string, Set<number>>();
   constructor(input: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>, dialects: Dialects) {
     super(input, options);
     this.dialects = dialects;
@@ -76,15 +101,16 @@ class Utf8WorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
   }
 
   _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown> {
-    return base._parseWorksheet.call(this, rewritten(utf8Text(chunks), this.dialects.get(`xl/worksheets/sheet${sheetNo}.xml`)), sheetNo);
+    const hidden = new Set<number>();
+    this.hiddenRows.set(sheetNo, hidden);
+    return base._parseWorksheet.call(this, notingHiddenRows(rewritten(utf8Text(chunks), this.dialects.get(`xl/worksheets/sheet${sheetNo}.xml`)), hidden), sheetNo);
   }
 }
 
+/** exceljs' reader, and the hidden rows of each worksheet it has begun, by the worksheet's number. */
+export type WorkbookReader = ExcelJS.stream.xlsx.WorkbookReader & { readonly hiddenRows: ReadonlyMap<string, Set<number>> };
+
 /** A streaming reader of the workbook in `input` (see above), with exceljs' options and the parts to rewrite. */
-export function workbookReader(
-  input: Readable,
-  options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>,
-  dialects: Dialects = new Map(),
-): ExcelJS.stream.xlsx.WorkbookReader {
+export function workbookReader(input: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>, dialects: Dialects = new Map()): WorkbookReader {
   return new Utf8WorkbookReader(input, options, dialects);
 }

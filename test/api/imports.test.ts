@@ -167,6 +167,28 @@ describe('imports: device-needs', () => {
     expect(again.summary, 'the same list from Excel is the same pupils').to.include({ created: 0, unchanged: 8, rejected: 1 });
   });
 
+  it('a list with rows hidden by a filter reads every row, and says which were hidden, in the preview and when applied', async () => {
+    const { token } = await principalOf();
+    const codes = personalCodes(4);
+    const names = ['Anna', 'Jānis', 'Pēteris', 'Ilze'];
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Dati');
+    ws.addRow(['Klase', 'Vārds', 'Uzvārds', 'Personas kods', 'Ierīce']);
+    names.forEach((name, i) => ws.addRow([i < 2 ? '5.a' : '5.b', name, 'Ozols', codes[i], 'dators']));
+    // Filtered to 5.a: the 5.b rows (Excel's rows 4 and 5) hidden.
+    ws.autoFilter = 'A1:E5';
+    for (const n of [4, 5]) ws.getRow(n).hidden = true;
+    const list = Buffer.from(await wb.xlsx.writeBuffer());
+    const hiddenWarning = (row: number) => ({ row, column: null, code: 'hidden_row', message: lv.imports.issues.hidden_row });
+    const preview = await importFile(token, { kind: 'device-needs', dryRun: true }, list);
+    expect(preview.summary).to.include({ rows: 4, created: 4, rejected: 0, warnings: 2 });
+    expect(preview.warnings).to.deep.equal([hiddenWarning(4), hiddenWarning(5)]);
+    expect(await PupilModel.countDocuments()).to.equal(0);
+    const applied = await importFile(token, { kind: 'device-needs' }, list);
+    expect(applied.warnings).to.deep.equal([hiddenWarning(4), hiddenWarning(5)]);
+    expect((await PupilModel.find({}, { firstName: 1 }).lean()).map((p) => p.firstName).sort()).to.deep.equal([...names].sort());
+  });
+
   it('a .csv with a quote never closed keeps every pupil after it; one closed lines later rejects its row, and no code lands in a name', async () => {
     const { token } = await principalOf();
     const codes = personalCodes(5);

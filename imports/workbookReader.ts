@@ -55,25 +55,31 @@ function entryText(entry: NodeJS.ReadableStream, dialect: PartDialect | undefine
 /**
  * Notes the rows a worksheet's text marks hidden (`<row r="12" hidden="1">`: hidden by hand or
  * filtered out), which exceljs' streaming reader does not tell. The text passes on unchanged, after
- * any rewriting, so every row has its reference; a tag cut at a chunk's end is looked at whole with
- * the next chunk. A chunk is searched only when it mentions `hidden` at all.
+ * any rewriting, so every row has its reference. A tag cut at a chunk's end is kept to be looked at
+ * whole with the next chunk; the rows' tags are looked at only when a chunk, or such a cut tag,
+ * mentions `hidden` at all, so a sheet without hidden rows costs one byte search per chunk.
  */
 export async function* notingHiddenRows(chunks: AsyncIterable<string>, hidden: Set<number>): AsyncGenerator<string> {
+  const word = 'hidden';
   let tail = '';
   for await (const chunk of chunks) {
-    const text = tail + chunk;
-    const open = text.lastIndexOf('<');
-    const cut = open >= 0 && text.indexOf('>', open) < 0 ? open : text.length;
-    tail = text.slice(cut);
-    const whole = text.slice(0, cut);
-    if (whole.includes('hidden')) {
-      for (const m of whole.matchAll(/<row\s[^>]*>/gu)) {
+    const open = chunk.lastIndexOf('<');
+    const cut = open >= 0 && chunk.indexOf('>', open) < 0 ? open : open < 0 ? 0 : chunk.length;
+    const seam = tail.slice(-word.length) + chunk.slice(0, word.length);
+    if (chunk.includes(word) || tail.includes(word) || seam.includes(word)) {
+      for (const m of (tail + chunk.slice(0, cut)).matchAll(/<row\s[^>]*>/gu)) {
         if (/\shidden\s*=\s*["'](?:1|true)["']/u.test(m[0])) hidden.add(Number(/\sr\s*=\s*["'](\d+)["']/u.exec(m[0])?.[1]));
       }
     }
+    // A chunk without any tag start continues the cut tag, if one is; text that long is no tag.
+    const rest = open < 0 ? (tail ? tail + chunk : '') : chunk.slice(cut);
+    tail = rest.length <= maxTag ? rest : '';
     yield chunk;
   }
 }
+
+// A start tag this long is no row of a real sheet.
+const maxTag = 4096;
 
 class Utf8WorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
   private readonly dialects: Dialects;

@@ -8,12 +8,12 @@
  * unescaped: in a CSV such text is what the person typed.
  */
 
-const escape = /_x([0-9A-Fa-f]{4})_/gu;
+const xstringEscape = /_x([0-9A-Fa-f]{4})_/gu;
 
 const needsUnescaping = (s: unknown): s is string => typeof s === 'string' && s.includes('_x');
 
 function unescaped(s: string): string {
-  return s.replace(escape, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return s.replace(xstringEscape, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
 
 type Run = { text?: unknown };

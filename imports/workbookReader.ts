@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { needsRewrite, rewritten, type PartDialect } from './xmlDialect.ts';
+import { maxTag, needsRewrite, rewritten, type PartDialect } from './xmlDialect.ts';
 
 /**
  * exceljs' streaming WorkbookReader, with text decoded across chunk boundaries.
@@ -77,9 +77,6 @@ export async function* notingHiddenRows(chunks: AsyncIterable<string>, hidden: S
     yield chunk;
   }
 }
-
-// A start tag this long is no row of a real sheet.
-const maxTag = 4096;
 
 class Utf8WorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
   private readonly dialects: Dialects;

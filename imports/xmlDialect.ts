@@ -54,7 +54,7 @@ const readerNamespaces = new Set([
 // The root element: the first tag that is not a declaration, instruction or comment.
 const rootTag = /<(?![?!])(?:([\w.-]+):)?[\w.-]+(?=[\s/>])[^>]*>/u;
 // A start tag this long is no row or cell of a real sheet; the probe gives up rather than grow.
-const maxTag = 4096;
+export const maxTag = 4096;
 
 /** Whether a row or cell start tag carries its reference. */
 const hasReference = (tag: string) => /\sr\s*=/u.test(tag);

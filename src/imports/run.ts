@@ -61,7 +61,7 @@ export async function runImport(importId: string, deps: RunDeps): Promise<void> 
     const parsed = parseRow!(ev.cells);
     const push = (list: RowIssue[], severity: Issue['severity']) =>
       list.forEach((i) => issueBuffer.push({ row: ev.rowNumber, field: i.field, column: columnOf(header!, i.field), code: i.code, severity, phase: 'parse' }));
-    // What reading found (a .csv's quote gone wrong) comes before what the cells' checks found.
+    // What reading found (a .csv's quote gone wrong, a hidden row) comes before what the cells' checks found.
     const warnings = [...notesOf(ev, 'warning'), ...parsed.warnings];
     push(warnings, 'warning');
     parseWarnings += warnings.length;

@@ -40,9 +40,8 @@ export function importPages(queue: ImportQueue, maxBytes: number): Router {
     const list = recent.map((i) => presentImport(i, [], t, ctx.lang));
     const body = html`${uploadForm(ctx, t, institutions, actor.role === 'coordinator', maxBytes, state)}
 <h2>${t('imports.page.recent')}</h2>
-${exportLink(t, '/imports.xlsx')}
 ${list.length
-  ? html`<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table><thead><tr><th scope="col">${t('imports.page.when')}</th><th scope="col">${t('imports.page.kind')}</th><th scope="col">${t('imports.page.file')}</th><th scope="col">${t('imports.page.status')}</th></tr></thead>
+  ? html`${exportLink(t, '/imports.xlsx')}<div class="table-wrap"${scrollable(t('app.scrollRegion'))}><table><thead><tr><th scope="col">${t('imports.page.when')}</th><th scope="col">${t('imports.page.kind')}</th><th scope="col">${t('imports.page.file')}</th><th scope="col">${t('imports.page.status')}</th></tr></thead>
 <tbody>${list.map((i) => html`<tr><td>${i.createdAt ? formatDateTime(i.createdAt, ctx.lang) : ''}</td><td>${t(`imports.kinds.${i.kind}`)}</td><td><a href="/imports/${i.id}">${i.fileName}</a></td><td>${statusLabel(t, i)}</td></tr>`)}</tbody></table></div>`
   : html`<p>${t('imports.page.none')}</p>`}`;
     res.type('html').send(layout(ctx, t('imports.page.title'), body).value);

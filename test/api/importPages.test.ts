@@ -28,6 +28,8 @@ describe('imports: the pages around an upload', () => {
     const form = await agent.get('/imports').expect(200);
     // A principal sees only the kinds they may upload, and only those kinds' templates.
     expect(form.text).not.to.contain('templates/ministry-shipment.xlsx');
+    // No uploads yet: no list of them to download either.
+    expect(form.text).not.to.contain('href="/imports.xlsx"');
     expect(form.text).to.contain('templates/device-needs.xlsx');
     expect(form.text).to.match(/up to \d+ MB/);
 

@@ -163,5 +163,32 @@ describe('spreadsheet imports in a browser (upload, preview, apply, report)', fu
       const detail = await width();
       expect(detail.scrollWidth, 'import page width').to.be.at.most(detail.innerWidth);
     });
+
+    it('sets the summary two to a row, and in Russian on the narrowest phones its longest word stays inside', async () => {
+      page = await suite.open({ viewport: { width: 320, height: 640 } });
+      await signIn();
+      await page.goto('/imports');
+      await page.getByLabel(text('imports.page.file'), { exact: true }).setInputFiles({ name: FIXTURE, mimeType: XLSX, buffer: fixture(FIXTURE) });
+      await page.getByRole('button', { name: text('imports.page.preview'), exact: true }).click();
+      await summary('rows').waitFor({ timeout: FINISHED_TIMEOUT });
+      const path = new URL(page.url()).pathname;
+      await page.goto(`/lang/ru?next=${encodeURIComponent(path)}`);
+      await page.waitForURL((url) => url.pathname === path);
+      await summary('warnings').waitFor();
+
+      // Six counts one under another would put Save and the problems six screens down.
+      const tops = await page.locator('.tiles.summary .tile').evaluateAll((tiles) => tiles.map((el) => Math.round(el.getBoundingClientRect().top)));
+      expect(tops, 'six counts').to.have.length(6);
+      expect(tops[1], 'the second count beside the first').to.equal(tops[0]);
+      // "Предупреждения" at the page's usual size is wider than a tile on a 320-pixel screen.
+      const sizes = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      expect(sizes.scrollWidth, 'page width in Russian').to.be.at.most(sizes.innerWidth);
+      const warnings = page.locator('.tiles.summary .tile').nth(5);
+      const inside = await warnings.evaluate((tile) => {
+        const label = tile.querySelector('.label')!;
+        return label.scrollWidth <= label.clientWidth && label.getBoundingClientRect().right <= tile.getBoundingClientRect().right;
+      });
+      expect(inside, 'the warnings label inside its tile').to.equal(true);
+    });
   });
 });

@@ -7,8 +7,9 @@
  * - Programs built on the Open XML SDK write `<x:worksheet xmlns:x="…">`, `<x:row>`, `<x:c>`;
  *   Python's ElementTree writes `<ns0:Relationships>`. exceljs compares names as written, so it
  *   found no sheet list (the whole file failed) or no rows (exceljs issue 1437, open).
- * - A row or cell may leave its reference out, meaning "the one after the previous". exceljs then
- *   failed on the first cell.
+ * - A row or cell may leave its reference out, meaning "the one after the previous"; some programs
+ *   write one only where a row or cell does not follow the one before (a list starting at B3). exceljs
+ *   then failed on the first cell without one.
  * - A date may be kept as ISO 8601 text (`<c t="d"><v>2020-09-01T00:00:00</v></c>`): Excel does so
  *   when a list is saved as "Strict Open XML Spreadsheet", openpyxl when asked. exceljs read the
  *   text as a number (2020) and so the date as a day in 1905 (exceljs issue 2695, open), which the
@@ -56,8 +57,6 @@ const rootTag = /<(?![?!])(?:([\w.-]+):)?[\w.-]+(?=[\s/>])[^>]*>/u;
 // A start tag this long is no row or cell of a real sheet; the probe gives up rather than grow.
 export const maxTag = 4096;
 
-/** Whether a row or cell start tag carries its reference. */
-const hasReference = (tag: string) => /\sr\s*=/u.test(tag);
 // The type attribute of an ISO 8601 date cell, as written with either quote.
 const isoDateTypes = [Buffer.from('t="d"'), Buffer.from("t='d'")];
 // A run of text (`<r>`, which has no attributes) or a phonetic run, bare or with some prefix. In a
@@ -91,9 +90,10 @@ class ByteSearch {
 }
 
 /**
- * Looks at a part's first chunks, as it is checked, for its root element's prefix and (worksheets)
- * whether its first row and first cell carry references; it stops looking once it knows. A
- * worksheet is looked through to its end for an ISO date cell, which may come on any row.
+ * Looks at a part as it is checked: at its first chunks for its root element's prefix, and through
+ * a worksheet's rows until one row or cell leaves out its reference (or to the sheet's end, when
+ * none does). A worksheet is looked through to its end for an ISO date cell or text runs too, which
+ * may come on any row.
  */
 export class DialectProbe {
   private text = '';
@@ -101,9 +101,8 @@ export class DialectProbe {
   private readonly isoDates: ByteSearch | null;
   private readonly runs: ByteSearch | null;
   private prefix: string | null | undefined;
-  private rowSeen = false;
-  private cellSeen = false;
   private addresses = false;
+  private withoutReference: RegExp | undefined;
   private readonly kind: PartKind;
   constructor(kind: PartKind) {
     this.kind = kind;
@@ -135,28 +134,22 @@ export class DialectProbe {
     this.lookAtRows();
   }
 
+  // Every row and cell is looked at, not only the first: a program may write a reference only where
+  // a row or cell does not follow the one before (a list that starts at B3 keeps `r="B3"` and leaves
+  // out the rest), and exceljs fails on the first one without. One search a chunk, for a row or cell
+  // tag without `r`: on a 100,000-row sheet whose tags all have theirs (Excel's), within the spread
+  // of checking the file at all.
   private lookAtRows(): void {
     const p = this.prefix ? `${this.prefix}:` : '';
-    const tags = new RegExp(`<${p}(row|c)(?=[\\s/>])[^>]*>|</${p}sheetData>`, 'gu');
-    let end = 0;
-    for (const m of this.text.matchAll(tags)) {
-      end = m.index + m[0].length;
-      if (!m[1]) {
-        this.done = true;
-        break;
-      }
-      if (m[1] === 'row' && !this.rowSeen) this.rowSeen = true;
-      else if (m[1] === 'c' && !this.cellSeen) this.cellSeen = true;
-      else continue;
-      if (!hasReference(m[0])) this.addresses = true;
-      if (this.rowSeen && this.cellSeen) {
-        this.done = true;
-        break;
-      }
+    this.withoutReference ??= new RegExp(`<${p}(?:row|c)(?=[\\s/>])(?![^>]*\\sr\\s*=)[^>]*>`, 'u');
+    if (this.withoutReference.test(this.text)) {
+      this.addresses = true;
+      this.done = true;
+      return;
     }
-    const rest = this.text.slice(end);
-    const open = rest.lastIndexOf('<');
-    this.text = open >= 0 && rest.length - open <= maxTag ? rest.slice(open) : '';
+    // A tag cut at the chunk's end is looked at whole with the next chunk.
+    const open = this.text.lastIndexOf('<');
+    this.text = open >= 0 && this.text.indexOf('>', open) < 0 && this.text.length - open <= maxTag ? this.text.slice(open) : '';
   }
 
   result(): PartDialect {

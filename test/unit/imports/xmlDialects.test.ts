@@ -101,6 +101,32 @@ describe('workbooks written by other programs (namespace prefixes, rows without 
     });
   }
 
+  it('reads a list starting at B3 whose first row and cell keep their references and the rest leave them out', async () => {
+    // A margin column and two empty rows above, as many lists are laid out: written this way, the
+    // references that remain are the first row's and each row's first cell's (column B).
+    const codes = personalCodes(3);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Skolēni');
+    const rows = [
+      ['Klase', 'Vārds', 'Uzvārds', 'Personas kods', 'Ierīce'],
+      ['5.a', 'Anna', 'Bērziņa', codes[0], 'planšete'],
+      ['5.a', 'Jānis', 'Kalniņš', codes[1], 'dators'],
+      ['6.b', 'Līga', 'Šķēle', codes[2], 'klēpjdators'],
+    ];
+    rows.forEach((values, r) => values.forEach((v, c) => (ws.getCell(3 + r, 2 + c).value = v)));
+    const excelB3 = Buffer.from(await wb.xlsx.writeBuffer());
+    const other = reshaped(excelB3, { noReferences: true });
+    const sheet = unzipEntries(other).find((e) => e.name === 'xl/worksheets/sheet1.xml')!.data.toString('utf8');
+    expect(sheet).to.match(/<sheetData><row r="3"[^>]*><c r="B3"/u);
+    expect(sheet.match(/<row(?![^>]*\br=")[^>]*>/gu), 'rows without a reference').to.have.length(3);
+    expect(sheet.match(/<c(?![^>]*\br=")[\s>]/gu), 'cells without a reference').to.have.length(16);
+    const read1 = await read(excelB3);
+    expect(read1[0]).to.include({ row: 3 });
+    expect(read1).to.have.length(4);
+    // exceljs alone failed on the first cell without a reference (C3): the file was refused as unreadable.
+    expect(await read(other)).to.deep.equal(read1);
+  });
+
   it('the reshaped file really is written the other way (the helper changes what it says)', () => {
     const entries = unzipEntries(reshaped(excel, { prefix: true, noReferences: true, sheetPartNames: true }));
     const names = entries.map((e) => e.name);

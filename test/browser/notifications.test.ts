@@ -72,6 +72,24 @@ describe('notification pages in a browser', function () {
     expect((await MessageModel.findById(failed).lean())!.status).to.equal('queued');
   });
 
+  it('a coordinator on the narrowest phone reads a message and the templates, their long keys and links broken to fit', async () => {
+    const tag = randomBytes(3).toString('hex');
+    const id = await message(tag, 3, 'delivered', `vecaks-${tag}@example.lv`);
+    // An event key and an opt-out address as long as real ones, with nowhere to break.
+    const event = `reminder.returns_overdue:2026-11-25:${'6745a0baedde316d'.repeat(2)}`;
+    await MessageModel.updateOne({ _id: id }, { $set: { event, body: `Labdien!\n\nJa nevēlaties saņemt šādus paziņojumus: http://127.0.0.1:3000/notifications/opt-out/${'e'.repeat(43)}` } });
+    const coord = await makeUser('coordinator');
+    const page = await suite.open({ viewport: { width: 320, height: 640 } });
+    await signIn(page, coord);
+    await page.goto(`/notifications/messages/${id}`);
+    expect(await trimmed(page.locator('#message-body'))).to.include('opt-out');
+    expect(await page.getByText(event).count(), 'the event key, whole').to.equal(1);
+    expect(await horizontalOverflow(page), 'message page wider than the phone').to.be.at.most(0);
+    await page.goto('/notifications/templates');
+    expect(await page.locator('section.template').count()).to.be.greaterThan(0);
+    expect(await horizontalOverflow(page), 'templates page wider than the phone').to.be.at.most(0);
+  });
+
   it('a parent opens the opt-out link on a phone and confirms; nothing is wider than the screen', async () => {
     const address = `vecaks-${randomBytes(3).toString('hex')}@example.lv`;
     const token = contactHash(testPersonalCodeKey, address);

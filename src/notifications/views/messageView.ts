@@ -32,7 +32,7 @@ ${errorNotice(d.error, {}, 'resend-error')}
   ${row('recipientKind', t(`notifications.page.recipientKinds.${m.recipient.kind}`, { defaultValue: m.recipient.kind }))}
   ${row('institution', d.institution ? `${d.institution.name} (${d.institution.code})` : '—')}
   ${row('essential', t(m.essential ? 'notifications.page.yes' : 'notifications.page.no'))}
-  ${row('event', html`<span class="code">${m.event}</span>`)}
+  ${row('event', html`<span class="code wrap">${m.event}</span>`)}
   ${row('attempts', m.attempts ?? 0)}
   ${row('resends', m.resends ?? 0)}
   ${row('failure', failureText(t, m.failure) || '—')}

@@ -58,6 +58,18 @@ describe('parents status page in a browser', () => {
       // The page fits a phone: nothing wider than the screen.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).to.be.at.most(0);
+
+      // On the narrowest phones the place goes under its name, not into a column a syllable wide
+      // beside it (the Russian name is the widest). No second lookup: the page keeps the answer.
+      await page.setViewportSize({ width: 320, height: 640 });
+      const boxes = await card.locator('[data-detail="pickupPlace"]').evaluate((dd) => {
+        const [a, b] = [dd.previousElementSibling!.getBoundingClientRect(), dd.getBoundingClientRect()];
+        return { nameLeft: a.left, below: b.top >= a.bottom, left: b.left, width: b.width, page: document.documentElement.scrollWidth - window.innerWidth };
+      });
+      expect(boxes.left, 'the place starts where its name does').to.equal(boxes.nameLeft);
+      expect(boxes.below, 'the place below its name').to.equal(true);
+      expect(boxes.width, 'the place as wide as the card allows').to.be.greaterThan(200);
+      expect(boxes.page, 'wider than a 320-pixel phone').to.be.at.most(0);
     });
   }
 

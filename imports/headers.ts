@@ -5,13 +5,28 @@
 
 import { cellText } from './cells.ts';
 
-export type FieldSpec = { key: string; names: string[]; required: boolean };
+/**
+ * A field of a kind and the names a column may have for it. `wholeName`: a column named so holds a
+ * pupil's or child's first and last name in one cell, in that order ("Vārds, uzvārds": first name
+ * first); it is read only for a sheet without a column of its own for one of them (see `NameColumn`).
+ */
+export type FieldSpec = { key: string; names: string[]; required: boolean; wholeName?: NameOrder };
+
+/** The order a whole name is written in: "Anna Bērziņa" or "Bērziņa Anna". */
+export type NameOrder = 'firstLast' | 'lastFirst';
+/** The fields a whole-name column gives. */
+export const nameFields = ['firstName', 'lastName'] as const;
+
+/** A column holding whole names, and the name fields it gives (those the sheet has no column of their own for). */
+export type NameColumn = { index: number; order: NameOrder; gives: Array<(typeof nameFields)[number]> };
 
 export type HeaderMatch = {
   columns: Record<string, { index: number; header: string }>;
   missingRequired: string[];
   /** Columns with a name that no field took (unrecognised, or a second column for a field), in column order. */
   unknown: Array<{ index: number; header: string }>;
+  /** The column of whole names, when one gives a name field; each field it gives is in `columns` under it. */
+  names: NameColumn | null;
 };
 
 /** Columns that a title in the header row stands over, as a range of column numbers. */
@@ -55,7 +70,7 @@ export function headerKey(s: string): string {
 const rowNumberHeaders = new Set(['No', 'Nr', 'N', 'Nn', 'Npk', 'Nr. p.k.', 'Num', 'Number', 'Номер', 'П/п', '№ п/п'].map(headerKey));
 
 /** One column of a header: its name as written, and the texts that may name its field. */
-type HeaderCell = { index: number; header: string; texts: Array<{ text: string; groupOnly: boolean }> };
+type HeaderCell = { index: number; header: string; texts: Array<{ text: string; groupOnly: boolean }>; underTitle?: boolean };
 
 // A name's weight: longer (more specific) names win; a row-number word or a bare group title
 // only takes a field no better column names.
@@ -89,7 +104,8 @@ function assignColumns(cells: HeaderCell[], fields: FieldSpec[]): Pick<HeaderMat
     for (const { text, groupOnly } of cell.texts) {
       const key = headerKey(text);
       const field = byKey.get(key);
-      if (field) pairs.push({ cell, field, weight: weight(key, groupOnly) });
+      // A name under a group title ("Vecāks" over "Vārds, uzvārds") is that group's, never the pupil's whole name.
+      if (field && !(field.wholeName && cell.underTitle)) pairs.push({ cell, field, weight: weight(key, groupOnly) });
     }
   }
   pairs.sort((a, b) => b.weight - a.weight || a.cell.index - b.cell.index || fields.indexOf(a.field) - fields.indexOf(b.field));
@@ -111,9 +127,36 @@ function assignColumns(cells: HeaderCell[], fields: FieldSpec[]): Pick<HeaderMat
   return { columns, unknown };
 }
 
+/**
+ * The columns, with a column of whole names ("Vārds, uzvārds") read only when the sheet lacks a
+ * column of its own for the first or the last name: a sheet with "Vārds" and "Uzvārds" columns is
+ * read as before, whatever else it has. The whole-name column then stands in `columns` for each
+ * name field it gives; a name field with a column of its own keeps it.
+ */
+function withNames(cells: HeaderCell[], fields: FieldSpec[]): Pick<HeaderMatch, 'columns' | 'unknown' | 'names'> {
+  const plain = assignColumns(cells, fields.filter((f) => !f.wholeName));
+  const lacking = nameFields.filter((k) => !Object.hasOwn(plain.columns, k));
+  if (!lacking.length || !fields.some((f) => f.wholeName)) return { ...plain, names: null };
+  const { columns: found, unknown } = assignColumns(cells, fields);
+  const columns: HeaderMatch['columns'] = {};
+  let names: NameColumn | null = null;
+  for (const [key, col] of Object.entries(found)) {
+    const order = fields.find((f) => f.key === key)!.wholeName;
+    if (!order) columns[key] = col;
+    else if (names) unknown.push(col); // a second whole-name column ("ФИО" beside "Vārds, uzvārds") is not read
+    else {
+      columns[key] = col;
+      names = { index: col.index, order, gives: lacking };
+      for (const k of lacking) columns[k] = col;
+    }
+  }
+  unknown.sort((a, b) => a.index - b.index);
+  return { columns, unknown, names };
+}
+
 /** The match of header cells, or null unless they look like the header (see matchHeaderRow). */
 function matchCells(cells: HeaderCell[], fields: FieldSpec[]): HeaderMatch | null {
-  const { columns, unknown } = assignColumns(cells, fields);
+  const { columns, unknown, names } = withNames(cells, fields);
   const required = fields.filter((f) => f.required);
   const missingRequired = required.filter((f) => !Object.hasOwn(columns, f.key)).map((f) => f.key);
   const matched = Object.keys(columns).length;
@@ -124,7 +167,7 @@ function matchCells(cells: HeaderCell[], fields: FieldSpec[]): HeaderMatch | nul
   const allRequired = matched > 0 && missingRequired.length === 0;
   const mostRequired = matched >= 2 && matchedRequired * 2 > required.length;
   if (!allRequired && !mostRequired) return null;
-  return { columns, missingRequired, unknown };
+  return { columns, missingRequired, unknown, names };
 }
 
 /** The texts of an exceljs `row.values` array by column; the array is sparse and index 0 unused. */
@@ -202,7 +245,7 @@ export function extendHeader(headerValues: unknown[], belowValues: unknown[], fi
       const texts = [{ text: name, groupOnly: false }];
       if (group !== null) texts.push({ text: `${group} ${name}`, groupOnly: false });
       if (above !== undefined) texts.push({ text: above, groupOnly: true });
-      return { index, header: name, texts };
+      return { index, header: name, texts, underTitle: group !== null };
     });
   const extended = matchCells(cells, fields);
   if (!extended) return null;

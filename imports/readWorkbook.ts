@@ -2,7 +2,8 @@ import ExcelJS from 'exceljs';
 import { cellText, SlashDateEvidence, type SlashOrder } from './cells.ts';
 import { unescapedRow } from './xlsxText.ts';
 import { decodeCsv, parseCsv, type CsvNote } from './csv.ts';
-import { extendHeader, headerRepeats, matchHeaderRow, normalizeHeader, type ColumnSpan, type FieldSpec, type HeaderMatch } from './headers.ts';
+import { extendHeader, headerRepeats, matchHeaderRow, normalizeHeader, type ColumnSpan, type FieldSpec, type HeaderMatch, type NameColumn } from './headers.ts';
+import { splitWholeName } from './wholeNames.ts';
 import { zipLimits } from './sniff.ts';
 import { openXlsx, XlsxPartsError, type CellRange, type SheetPart } from './xlsxParts.ts';
 import { workbookReader } from './workbookReader.ts';
@@ -41,7 +42,7 @@ export type HeaderEvent = {
  * lines after it into this row (`rows_joined`, an error: the row cannot be read as written); or a
  * workbook's row that is hidden (`hidden_row`, a warning: read all the same).
  */
-export type RowNote = { field: string | null; code: CsvNote['code'] | 'hidden_row'; severity: 'error' | 'warning' };
+export type RowNote = { field: string | null; code: CsvNote['code'] | 'hidden_row' | 'whole_name_split'; severity: 'error' | 'warning' };
 export type RowEvent = { type: 'row'; rowNumber: number; cells: Record<string, unknown>; values: unknown[]; notes?: RowNote[] };
 
 // Titles, logos and notes above the header are common; a real header sits within the first rows.
@@ -229,11 +230,27 @@ class DataRows {
   private readonly columns: Array<[string, number]>;
   private readonly merged: MergedCells;
   private readonly maxRows: number;
+  private readonly names: NameColumn | null;
   constructor(header: FoundHeader, merges: CellRange[], maxRows: number) {
     this.repeatsHeader = headerRepeats(header.rows, header.match);
     this.columns = Object.entries(header.match.columns).map(([key, col]) => [key, col.index]);
+    this.names = header.match.names;
     this.merged = new MergedCells(merges, this.columns.map(([, index]) => index));
     this.maxRows = maxRows;
+  }
+
+  /**
+   * The name fields read from the column of whole names (see wholeNames.ts); false when the split
+   * is a reading the principal should check. A cell that does not split (one word) gives the name
+   * written first and leaves the other empty, which its check reports.
+   */
+  private wholeName(cells: Record<string, unknown>, values: unknown[]): boolean {
+    const { index, order, gives } = this.names!;
+    const text = cellText(values[index]);
+    const whole = splitWholeName(text, order);
+    const first = order === 'firstLast' ? 'firstName' : 'lastName';
+    for (const key of gives) cells[key] = whole ? whole[key] : key === first && text ? text : null;
+    return !whole || whole.checked || !gives.includes('firstName');
   }
 
   /** The data rows this row settles: none, the row, or a row held before it and the row. */
@@ -251,6 +268,7 @@ class DataRows {
     for (const [key, index] of this.columns) cells[key] = values[index];
     const ev: RowEvent = { type: 'row', rowNumber: row.number, cells, values };
     if (row.notes) ev.notes = rowNotes(row.notes, this.columns);
+    if (this.names && !this.wholeName(cells, values)) (ev.notes ??= []).push({ field: 'firstName', code: 'whole_name_split', severity: 'warning' });
     // Read all the same, but said: a list filtered to one class and uploaded with the filter still
     // on means the whole list, a list filtered to the pupils in need may not. The principal decides.
     if (row.hidden) (ev.notes ??= []).push({ field: null, code: 'hidden_row', severity: 'warning' });

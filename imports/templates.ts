@@ -47,7 +47,8 @@ export async function buildTemplate(
   const data = wb.addWorksheet(dataName, { views: [{ state: 'frozen', ySplit: 1 }] });
   const mark = text.requiredMark.trim();
   const markInHeader = mark !== '' && normalizeHeader(mark) === '';
-  spec.fields.forEach((field, i) => {
+  // A template keeps first and last names in columns of their own, so it has no whole-name column.
+  spec.fields.filter((f) => !f.wholeName).forEach((field, i) => {
     const col = i + 1;
     const name = field.names[languageIndex[lang]] ?? field.names[0] ?? field.key;
     const cell = data.getCell(1, col);

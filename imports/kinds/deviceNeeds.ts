@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PersonalCode } from '../personalCode.ts';
 import { optionalChoice, optionalEmail, optionalInteger, optionalPhone, optionalText, personalCode, requiredChoice, requiredText } from './fieldSchemas.ts';
 import type { KindSpec } from './types.ts';
+import { wholeNameFields } from './wholeNameFields.ts';
 import { choiceLists, deliveryMethod, deviceType, language } from './words.ts';
 
 export type DeviceNeedRow = {
@@ -81,6 +82,7 @@ export const deviceNeeds: KindSpec<DeviceNeedRow, ReturnType<typeof schema>> = {
     { key: 'priority', required: false, names: ['Prioritāte', 'Приоритет', 'Priority', 'Steidzamība', 'Срочность', 'Urgency'] },
     { key: 'deliveryMethod', required: false, names: ['Saņemšanas veids', 'Способ получения', 'Delivery method', 'Piegāde', 'Piegādes veids', 'Saņemšana', 'Доставка', 'Способ доставки', 'Delivery'] },
     { key: 'address', required: false, names: ['Adrese', 'Адрес', 'Address', 'Piegādes adrese', 'Dzīvesvietas adrese', 'Адрес доставки', 'Адрес проживания', 'Delivery address', 'Home address'] },
+    ...wholeNameFields,
   ],
   choices: { deviceType: choiceLists.deviceType, language: choiceLists.language, deliveryMethod: choiceLists.deliveryMethod },
   keyField: 'personalCode',

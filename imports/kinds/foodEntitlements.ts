@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PersonalCode } from '../personalCode.ts';
 import { optionalText, personalCode, requiredChoice, requiredDate, requiredText, type RowContext } from './fieldSchemas.ts';
 import type { KindSpec } from './types.ts';
+import { wholeNameFields } from './wholeNameFields.ts';
 import { choiceLists, familyStatus } from './words.ts';
 
 export type FoodEntitlementRow = {
@@ -58,6 +59,7 @@ export const foodEntitlements: KindSpec<FoodEntitlementRow, ReturnType<typeof sc
       required: true,
       names: ['Derīgs līdz', 'Действует до', 'Valid to', 'Derīga līdz', 'Spēkā līdz', 'Statuss līdz', 'Statuss derīgs līdz', 'Beigu datums', 'Līdz', 'Действителен до', 'Статус до', 'Дата окончания', 'Valid until', 'End date', 'Status until'],
     },
+    ...wholeNameFields,
   ],
   choices: { status: choiceLists.status },
   keyField: 'personalCode',

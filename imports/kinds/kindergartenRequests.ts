@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PersonalCode } from '../personalCode.ts';
 import { optionalChoice, optionalEmail, optionalPhone, optionalText, personalCode, requiredChoice, requiredDate, requiredText, type RowContext } from './fieldSchemas.ts';
 import type { KindSpec } from './types.ts';
+import { wholeNameFields } from './wholeNameFields.ts';
 import { choiceLists, language, sector } from './words.ts';
 
 export type KindergartenRequestRow = {
@@ -92,6 +93,7 @@ export const kindergartenRequests: KindSpec<KindergartenRequestRow, ReturnType<t
     },
     { key: 'preferredArea', required: false, names: ['Vēlamais rajons', 'Желаемый район', 'Preferred area', 'Rajons', 'Apkaime', 'Vēlamā apkaime', 'Район', 'Микрорайон', 'Area', 'Neighbourhood'] },
     { key: 'note', required: false, names: ['Piezīmes', 'Примечание', 'Note', 'Piezīme', 'Komentārs', 'Примечания', 'Комментарий', 'Notes', 'Comment'] },
+    ...wholeNameFields,
   ],
   choices: { language: choiceLists.language, sector: choiceLists.sector },
   keyField: 'personalCode',

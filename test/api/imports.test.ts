@@ -189,6 +189,21 @@ describe('imports: device-needs', () => {
     expect((await PupilModel.find({}, { firstName: 1 }).lean()).map((p) => p.firstName).sort()).to.deep.equal([...names].sort());
   });
 
+  it('a list with each name in one "Vārds, uzvārds" column saves first and last names apart, and asks to check a three-word name', async () => {
+    const { token } = await principalOf();
+    const codes = personalCodes(3);
+    const csv = ['Klase;Vārds, uzvārds;Personas kods;Ierīce', `5.a;Anna Bērziņa;${codes[0]};dators`, `5.a;Anna Marija Kalniņa;${codes[1]};dators`, `5.b;Ēriks;${codes[2]};dators`].join('\r\n');
+    const res = await importFile(token, { kind: 'device-needs' }, Buffer.from(csv), 'saraksts.csv');
+    expect(res.summary).to.include({ rows: 3, created: 2, rejected: 1, warnings: 1 });
+    const column = 'Vārds, uzvārds';
+    expect(res.warnings).to.deep.equal([{ row: 3, column, code: 'whole_name_split', message: lv.imports.issues.whole_name_split!.replace('{{column}}', column) }]);
+    expect(res.errors.map((e: { row: number; column: string | null; code: string }) => [e.row, e.column, e.code])).to.deep.equal([[4, column, 'required']]);
+    const saved = (await PupilModel.find({}, { firstName: 1, lastName: 1 }).lean()).map((p) => `${p.firstName} | ${p.lastName}`).sort();
+    expect(saved).to.deep.equal(['Anna | Bērziņa', 'Anna Marija | Kalniņa'].sort());
+    const again = await importFile(token, { kind: 'device-needs' }, Buffer.from(csv), 'saraksts.csv');
+    expect(again.summary, 'the same list again changes nothing').to.include({ created: 0, updated: 0, unchanged: 2 });
+  });
+
   it('a .csv with a quote never closed keeps every pupil after it; one closed lines later rejects its row, and no code lands in a name', async () => {
     const { token } = await principalOf();
     const codes = personalCodes(5);

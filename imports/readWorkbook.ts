@@ -39,8 +39,9 @@ export type HeaderEvent = {
 /**
  * What reading itself found wrong in a row, before its cells are checked: a quotation mark in a
  * .csv never closed (`stray_quote`, a warning: the row is read without it) or one that joined the
- * lines after it into this row (`rows_joined`, an error: the row cannot be read as written); or a
- * workbook's row that is hidden (`hidden_row`, a warning: read all the same).
+ * lines after it into this row (`rows_joined`, an error: the row cannot be read as written); a
+ * workbook's row that is hidden (`hidden_row`, a warning: read all the same); or a whole name of
+ * three words or more split without a comma to go by (`whole_name_split`, a warning: check it).
  */
 export type RowNote = { field: string | null; code: CsvNote['code'] | 'hidden_row' | 'whole_name_split'; severity: 'error' | 'warning' };
 export type RowEvent = { type: 'row'; rowNumber: number; cells: Record<string, unknown>; values: unknown[]; notes?: RowNote[] };

@@ -241,17 +241,16 @@ class DataRows {
   }
 
   /**
-   * The name fields read from the column of whole names (see wholeNames.ts); false when the split
-   * is a reading the principal should check. A cell that does not split (one word) gives the name
-   * written first and leaves the other empty, which its check reports.
+   * Fills the name fields the column of whole names gives (see wholeNames.ts) and says whether the
+   * first name it gave is a reading the principal should check. A cell that does not split (one
+   * word) gives the name written first and leaves the other empty, which its check reports.
    */
-  private wholeName(cells: Record<string, unknown>, values: unknown[]): boolean {
-    const { index, order, gives } = this.names!;
-    const text = cellText(values[index]);
-    const whole = splitWholeName(text, order);
-    const first = order === 'firstLast' ? 'firstName' : 'lastName';
-    for (const key of gives) cells[key] = whole ? whole[key] : key === first && text ? text : null;
-    return !whole || whole.checked || !gives.includes('firstName');
+  private splitName(names: NameColumn, cells: Record<string, unknown>, values: unknown[]): boolean {
+    const text = cellText(values[names.index]);
+    const whole = splitWholeName(text, names.order);
+    const first = names.order === 'firstLast' ? 'firstName' : 'lastName';
+    for (const key of names.gives) cells[key] = whole ? whole[key] : key === first && text ? text : null;
+    return !!whole && !whole.checked && names.gives.includes('firstName');
   }
 
   /** The data rows this row settles: none, the row, or a row held before it and the row. */
@@ -269,7 +268,7 @@ class DataRows {
     for (const [key, index] of this.columns) cells[key] = values[index];
     const ev: RowEvent = { type: 'row', rowNumber: row.number, cells, values };
     if (row.notes) ev.notes = rowNotes(row.notes, this.columns);
-    if (this.names && !this.wholeName(cells, values)) (ev.notes ??= []).push({ field: 'firstName', code: 'whole_name_split', severity: 'warning' });
+    if (this.names && this.splitName(this.names, cells, values)) (ev.notes ??= []).push({ field: 'firstName', code: 'whole_name_split', severity: 'warning' });
     // Read all the same, but said: a list filtered to one class and uploaded with the filter still
     // on means the whole list, a list filtered to the pupils in need may not. The principal decides.
     if (row.hidden) (ev.notes ??= []).push({ field: null, code: 'hidden_row', severity: 'warning' });
